@@ -1,0 +1,72 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything they need is installed here.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+PORT ?= 8000
+DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/veileder
+export DATABASE_URL
+
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+# The interpreter named in .python-version, through pyenv when the machine has it.
+BOOT_PYTHON ?= $(shell pyenv which python 2>/dev/null || command -v python$$(cat .python-version) || command -v python3)
+
+.PHONY: run serve test install install-dev setup database check lint format bench clean
+
+$(VENV)/.installed: requirements.txt .python-version
+	@test -x $(PY) || $(BOOT_PYTHON) -m venv $(VENV)
+	$(PY) -c 'import sys; v=open(".python-version").read().strip(); assert sys.version.startswith(v), f"{sys.version} is not {v}: remove .venv"'
+	$(PIP) install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PIP) install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# A local secret key, made once, kept out of git. Production sets DJANGO_SECRET_KEY instead.
+.local/secret_key:
+	@mkdir -p .local
+	@$(BOOT_PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+	@chmod 600 $@
+
+install: $(VENV)/.installed node_modules/.installed .local/secret_key
+
+install-dev: install $(VENV)/.installed-dev
+
+database: install
+	@$(PY) scripts/ensure_database.py
+
+setup: database
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py import_content
+	$(PY) manage.py collectstatic --no-input --verbosity 0
+
+# Production mode (DEBUG off, whitenoise) on plain HTTP, which only DJANGO_LOCAL_HTTP allows.
+run: setup
+	@echo "Portalen kjører på http://127.0.0.1:$(PORT)/ (Ctrl+C for å stoppe)"
+	DJANGO_LOCAL_HTTP=1 PORT=$(PORT) $(VENV)/bin/gunicorn -c gunicorn.conf.py veileder.wsgi
+
+test: install-dev
+	@$(PY) scripts/ensure_database.py
+	$(PY) manage.py collectstatic --no-input --verbosity 0
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,133 @@
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from markdownx.models import MarkdownxField
+from markdownx.widgets import AdminMarkdownxWidget
+from simple_history.admin import SimpleHistoryAdmin
+
+from portal.models import (
+    Chapter,
+    Consultation,
+    ConsultationQuestion,
+    ExampleCase,
+    GlossaryTerm,
+    Page,
+    ProcessStep,
+    Source,
+    Status,
+    Theme,
+)
+
+
+def can_publish(request, model) -> bool:
+    opts = model._meta
+    return request.user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
+
+
+class PublishableAdmin(SimpleHistoryAdmin):
+    """Editors write drafts; publishing needs the separate publish permission (group Publisist)."""
+
+    formfield_overrides = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
+    list_filter = ["status"]
+    readonly_fields = ["first_published_at", "updated_at"]
+    actions = ["publish", "unpublish"]
+
+    def has_publish_permission(self, request):
+        return can_publish(request, self.model)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not self.has_publish_permission(request):
+            fields.append("status")
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        previous = type(obj).objects.filter(pk=obj.pk).values_list("status", flat=True).first()
+        if obj.status != (previous or Status.DRAFT):
+            if not self.has_publish_permission(request):
+                raise PermissionDenied("Du har ikke tilgang til å publisere.")
+            if obj.status == Status.PUBLISHED:
+                obj.mark_published()
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Publiser valgte", permissions=["publish"])
+    def publish(self, request, queryset):
+        for obj in queryset.exclude(status=Status.PUBLISHED):
+            obj.mark_published()
+            obj._change_reason = "Publisert"
+            obj.save()
+        self.message_user(request, "De valgte er publisert.", messages.SUCCESS)
+
+    @admin.action(description="Gjør valgte om til utkast", permissions=["publish"])
+    def unpublish(self, request, queryset):
+        for obj in queryset.filter(status=Status.PUBLISHED):
+            obj.mark_draft()
+            obj._change_reason = "Avpublisert"
+            obj.save()
+        self.message_user(request, "De valgte er gjort om til utkast.", messages.SUCCESS)
+
+
+@admin.register(Chapter)
+class ChapterAdmin(PublishableAdmin):
+    list_display = ["title", "part", "order", "status", "updated_at"]
+    list_filter = ["status", "part"]
+    list_editable = []
+    search_fields = ["title", "lead", "body", "slug"]
+    ordering = ["order"]
+    prepopulated_fields = {"slug": ["title"]}
+    filter_horizontal = ["steps"]
+
+
+@admin.register(ProcessStep)
+class ProcessStepAdmin(PublishableAdmin):
+    list_display = ["order", "name", "status", "updated_at"]
+    search_fields = ["name", "summary", "body"]
+    ordering = ["order"]
+
+
+@admin.register(ExampleCase)
+class ExampleCaseAdmin(PublishableAdmin):
+    list_display = ["title", "kind", "region", "status", "updated_at"]
+    list_filter = ["status", "kind", "steps", "themes"]
+    search_fields = ["title", "summary", "body", "region"]
+    prepopulated_fields = {"slug": ["title"]}
+    filter_horizontal = ["steps", "themes", "sources"]
+
+
+@admin.register(GlossaryTerm)
+class GlossaryTermAdmin(PublishableAdmin):
+    list_display = ["term", "status", "updated_at"]
+    search_fields = ["term", "definition"]
+    prepopulated_fields = {"slug": ["term"]}
+
+
+@admin.register(Source)
+class SourceAdmin(PublishableAdmin):
+    list_display = ["title", "kind", "publisher", "year", "status"]
+    list_filter = ["status", "kind"]
+    search_fields = ["title", "publisher", "note"]
+
+
+@admin.register(Page)
+class PageAdmin(PublishableAdmin):
+    list_display = ["title", "slug", "status", "updated_at"]
+    search_fields = ["title", "body"]
+
+
+@admin.register(Theme)
+class ThemeAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class ConsultationQuestionInline(admin.TabularInline):
+    model = ConsultationQuestion
+    extra = 1
+
+
+@admin.register(Consultation)
+class ConsultationAdmin(PublishableAdmin):
+    list_display = ["title", "opens_at", "closes_at", "status"]
+    search_fields = ["title", "introduction"]
+    inlines = [ConsultationQuestionInline]
+    prepopulated_fields = {"slug": ["title"]}

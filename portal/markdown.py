@@ -1,0 +1,132 @@
+"""The one Markdown path: the public pages, the admin's live preview and the PDF all come through here.
+
+Markdown text is rendered with Python-Markdown, then cleaned by nh3 against an allow-list, and
+the result is cached under a hash of the text and RENDERER_VERSION. Bump the version whenever the
+output for the same text changes, so no stale HTML outlives a renderer change.
+"""
+
+import hashlib
+import html
+import re
+from dataclasses import dataclass, field
+
+import markdown
+import nh3
+from django.core.cache import cache
+from django.utils.safestring import SafeString, mark_safe
+
+RENDERER_VERSION = "1"
+
+ALLOWED_TAGS = {
+    "a", "abbr", "blockquote", "br", "caption", "code", "dd", "del", "div", "dl", "dt", "em",
+    "h2", "h3", "h4", "h5", "h6", "hr", "img", "li", "ol", "p", "pre", "strong", "sub", "sup",
+    "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "id"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "h2": {"id"},
+    "h3": {"id"},
+    "h4": {"id"},
+    "h5": {"id"},
+    "h6": {"id"},
+    "li": {"id"},
+    "sup": {"id"},
+    "th": {"align", "scope"},
+    "td": {"align"},
+    "ol": {"start"},
+}
+ALLOWED_CLASSES = {"div": {"footnote"}, "a": {"footnote-ref", "footnote-backref"}}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+
+_NOT_WORD = re.compile(r"[^\w\s-]", re.UNICODE)
+_SPACES = re.compile(r"[\s-]+", re.UNICODE)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def slugify_heading(value: str, separator: str = "-") -> str:
+    """Anchor ids that keep æ, ø and å ("Økonomi" -> "økonomi"; Markdown's own gives "konomi")."""
+    text = html.unescape(_TAG.sub("", value)).lower()
+    return _SPACES.sub(separator, _NOT_WORD.sub("", text)).strip(separator)
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    anchor: str
+    title: str
+    level: int
+    children: list["TocEntry"] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    html: SafeString
+    toc: list[TocEntry]
+
+
+def _toc_entries(tokens: list[dict]) -> list[TocEntry]:
+    return [
+        TocEntry(
+            anchor=token["id"],
+            title=html.unescape(_TAG.sub("", token["name"])),
+            level=token["level"],
+            children=_toc_entries(token.get("children", [])),
+        )
+        for token in tokens
+    ]
+
+
+def _render_uncached(text: str) -> tuple[str, list[TocEntry]]:
+    converter = markdown.Markdown(
+        extensions=["tables", "fenced_code", "sane_lists", "footnotes", "toc"],
+        extension_configs={
+            "toc": {"slugify": slugify_heading, "toc_depth": "2-3"},
+            "tables": {"use_align_attribute": True},
+        },
+        output_format="html",
+    )
+    raw = converter.convert(text)
+    clean = nh3.clean(
+        raw,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        allowed_classes=ALLOWED_CLASSES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel=None,
+        strip_comments=True,
+    )
+    return clean, _toc_entries(converter.toc_tokens)
+
+
+# A process-local front for the shared cache: a page shows the same few texts again and again.
+_local: dict[str, Rendered] = {}
+_LOCAL_MAX = 1024
+
+
+def render(text: str | None) -> Rendered:
+    text = (text or "").replace("\r\n", "\n")
+    key = f"md:{RENDERER_VERSION}:{hashlib.sha256(text.encode('utf-8')).hexdigest()}"
+    found = _local.get(key)
+    if found is not None:
+        return found
+    cached = cache.get(key)
+    if cached is None:
+        cached = _render_uncached(text)
+        cache.set(key, cached, timeout=None)
+    clean_html, toc = cached
+    # nh3 has already made the HTML safe; this is the one place that may say so.
+    result = Rendered(html=mark_safe(clean_html), toc=toc)  # noqa: S308
+    if len(_local) >= _LOCAL_MAX:
+        _local.clear()
+    _local[key] = result
+    return result
+
+
+def render_markdown(text: str | None) -> SafeString:
+    return render(text).html
+
+
+def plain_text(text: str | None) -> str:
+    """The rendered text without tags: for search snippets, meta descriptions and feeds."""
+    return " ".join(html.unescape(_TAG.sub(" ", render_markdown(text))).split())

@@ -1,0 +1,50 @@
+from django.db import models
+from django.utils import timezone
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Utkast"
+    PUBLISHED = "published", "Publisert"
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+    def visible_to(self, user):
+        """Staff preview drafts at the page's own address; everyone else sees the published set."""
+        if user.is_authenticated and user.is_staff:
+            return self.all()
+        return self.published()
+
+
+class Publishable(models.Model):
+    status = models.CharField(
+        "status", max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    first_published_at = models.DateTimeField("først publisert", null=True, blank=True)
+    updated_at = models.DateTimeField("sist endret", auto_now=True)
+    # What the content importer last wrote; lets a re-import tell an admin edit from a stale file.
+    import_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == Status.PUBLISHED
+
+    def mark_published(self) -> None:
+        self.status = Status.PUBLISHED
+        if self.first_published_at is None:
+            self.first_published_at = timezone.now()
+
+    def mark_draft(self) -> None:
+        self.status = Status.DRAFT
+
+
+def lines(text: str) -> list[str]:
+    """Fields stored one item per line (questions, roles) read back as a list."""
+    return [line.strip() for line in text.splitlines() if line.strip()]

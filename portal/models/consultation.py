@@ -1,0 +1,76 @@
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from markdownx.models import MarkdownxField
+from simple_history.models import HistoricalRecords
+
+from portal.models.base import Publishable, PublishableQuerySet
+
+
+class ConsultationQuerySet(PublishableQuerySet):
+    def open_at(self, moment):
+        return self.published().filter(opens_at__lte=moment, closes_at__gt=moment)
+
+    def open_now(self):
+        return self.open_at(timezone.now())
+
+
+class Consultation(Publishable):
+    slug = models.SlugField("kortnavn", unique=True)
+    title = models.CharField("tittel", max_length=200)
+    introduction = MarkdownxField("innledning")
+    opens_at = models.DateTimeField("åpner")
+    closes_at = models.DateTimeField(
+        "frist", help_text="Innspillsrunden er stengt fra og med dette minuttet."
+    )
+
+    objects = ConsultationQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-closes_at"]
+        verbose_name = "innspillsrunde"
+        verbose_name_plural = "innspillsrunder"
+        permissions = [("publish_consultation", "Kan publisere innspillsrunder")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closes_at__gt=models.F("opens_at")),
+                name="consultation_closes_after_it_opens",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("portal:feedback_index")
+
+    def is_open_at(self, moment) -> bool:
+        return self.is_published and self.opens_at <= moment < self.closes_at
+
+    @property
+    def is_open(self) -> bool:
+        return self.is_open_at(timezone.now())
+
+
+class ConsultationQuestion(models.Model):
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="questions"
+    )
+    order = models.PositiveSmallIntegerField("rekkefølge")
+    text = models.CharField("spørsmål", max_length=500)
+    help_text = models.CharField("hjelpetekst", max_length=500, blank=True)
+    required = models.BooleanField("påkrevd", default=False)
+
+    class Meta:
+        ordering = ["consultation", "order"]
+        verbose_name = "spørsmål"
+        verbose_name_plural = "spørsmål"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consultation", "order"], name="question_order_unique_per_consultation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text

@@ -1,0 +1,209 @@
+from django.db import models
+from django.urls import reverse
+from markdownx.models import MarkdownxField
+from simple_history.models import HistoricalRecords
+
+from portal.models.base import Publishable, Status, lines
+
+__all__ = [
+    "Chapter",
+    "ExampleCase",
+    "GlossaryTerm",
+    "Page",
+    "ProcessStep",
+    "Source",
+    "Status",
+    "Theme",
+]
+
+
+class Theme(models.Model):
+    slug = models.SlugField("kortnavn", unique=True)
+    name = models.CharField("navn", max_length=120)
+    description = models.TextField("beskrivelse", blank=True)
+    import_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "tema"
+        verbose_name_plural = "temaer"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProcessStep(Publishable):
+    order = models.PositiveSmallIntegerField("nummer", unique=True)
+    slug = models.SlugField("kortnavn", unique=True)
+    name = models.CharField("navn", max_length=120)
+    summary = models.TextField("sammendrag")
+    body = MarkdownxField("tekst")
+    questions = models.TextField(
+        "spørsmål å diskutere", blank=True, help_text="Ett spørsmål per linje."
+    )
+    roles = models.TextField("fylkeskommunens roller", blank=True, help_text="Én rolle per linje.")
+    eu_elements = models.TextField(
+        "tilsvarende momenter hos EU", blank=True, help_text="Ett moment per linje."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name = "steg"
+        verbose_name_plural = "steg"
+        permissions = [("publish_processstep", "Kan publisere steg")]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("portal:step_detail", args=[self.slug])
+
+    @property
+    def question_list(self) -> list[str]:
+        return lines(self.questions)
+
+    @property
+    def role_list(self) -> list[str]:
+        return lines(self.roles)
+
+    @property
+    def eu_element_list(self) -> list[str]:
+        return lines(self.eu_elements)
+
+
+class Chapter(Publishable):
+    class Part(models.TextChoices):
+        INTRODUCTION = "innledning", "Innledning"
+        MAIN = "hoveddel", "Hoveddel"
+
+    part = models.CharField("del", max_length=12, choices=Part.choices)
+    order = models.PositiveSmallIntegerField("rekkefølge")
+    slug = models.SlugField("kortnavn", unique=True)
+    title = models.CharField("tittel", max_length=200)
+    lead = models.TextField("ingress")
+    body = MarkdownxField("tekst")
+    steps = models.ManyToManyField(
+        ProcessStep, blank=True, related_name="chapters", verbose_name="relaterte steg"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "title"]
+        verbose_name = "kapittel"
+        verbose_name_plural = "kapitler"
+        permissions = [("publish_chapter", "Kan publisere kapitler")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("portal:chapter_detail", args=[self.slug])
+
+
+class Source(Publishable):
+    class Kind(models.TextChoices):
+        GUIDE = "veileder", "Veileder"
+        RESEARCH_NOTE = "forskningsnotat", "Forskningsnotat"
+        REPORT = "rapport", "Rapport"
+        PUBLIC_DOCUMENT = "offentlig-dokument", "Offentlig dokument"
+        WEB_PAGE = "nettside", "Nettside"
+
+    slug = models.SlugField("kortnavn", unique=True)
+    title = models.CharField("tittel", max_length=300)
+    publisher = models.CharField("utgiver", max_length=200, blank=True)
+    year = models.PositiveSmallIntegerField("år", null=True, blank=True)
+    url = models.URLField("nettadresse", max_length=500, blank=True)
+    kind = models.CharField("type", max_length=20, choices=Kind.choices)
+    note = models.TextField("merknad", blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kind", "-year", "title"]
+        verbose_name = "kilde"
+        verbose_name_plural = "kilder"
+        permissions = [("publish_source", "Kan publisere kilder")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("portal:source_list") + f"#{self.slug}"
+
+
+class ExampleCase(Publishable):
+    class Kind(models.TextChoices):
+        FROM_SOURCE = "kilde", "Fra kildematerialet"
+        ILLUSTRATIVE = "illustrasjon", "Illustrasjon"
+
+    slug = models.SlugField("kortnavn", unique=True)
+    title = models.CharField("tittel", max_length=200)
+    summary = models.TextField("sammendrag")
+    body = MarkdownxField("tekst")
+    region = models.CharField("region", max_length=200, blank=True)
+    kind = models.CharField("type", max_length=20, choices=Kind.choices)
+    steps = models.ManyToManyField(ProcessStep, related_name="examples", verbose_name="steg")
+    themes = models.ManyToManyField(Theme, related_name="examples", verbose_name="temaer")
+    sources = models.ManyToManyField(
+        Source, blank=True, related_name="examples", verbose_name="kilder"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = "eksempel"
+        verbose_name_plural = "eksempler"
+        permissions = [("publish_examplecase", "Kan publisere eksempler")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("portal:example_detail", args=[self.slug])
+
+
+class GlossaryTerm(Publishable):
+    slug = models.SlugField("kortnavn", unique=True)
+    term = models.CharField("begrep", max_length=200)
+    definition = MarkdownxField("forklaring")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["term"]
+        verbose_name = "begrep"
+        verbose_name_plural = "begreper"
+        permissions = [("publish_glossaryterm", "Kan publisere begreper")]
+
+    def __str__(self) -> str:
+        return self.term
+
+    def get_absolute_url(self) -> str:
+        return reverse("portal:glossary") + f"#{self.slug}"
+
+
+class Page(Publishable):
+    slug = models.SlugField("kortnavn", unique=True)
+    title = models.CharField("tittel", max_length=200)
+    lead = models.TextField("ingress", blank=True)
+    body = MarkdownxField("tekst")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = "side"
+        verbose_name_plural = "sider"
+        permissions = [("publish_page", "Kan publisere sider")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("portal:page_detail", args=[self.slug])

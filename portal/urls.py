@@ -1,0 +1,26 @@
+from django.contrib.sitemaps.views import sitemap
+from django.urls import path
+
+from portal import views
+from portal.sitemaps import SITEMAPS
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("veileder/", views.chapter_list, name="chapter_list"),
+    path("veileder/<slug:slug>/", views.chapter_detail, name="chapter_detail"),
+    path("steg/", views.step_list, name="step_list"),
+    path("steg/<slug:slug>/", views.step_detail, name="step_detail"),
+    path("eksempler/", views.example_list, name="example_list"),
+    path("eksempler/<slug:slug>/", views.example_detail, name="example_detail"),
+    path("begreper/", views.glossary, name="glossary"),
+    path("kilder/", views.source_list, name="source_list"),
+    path("innspill/", views.feedback_index, name="feedback_index"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("health/live", views.health_live, name="health_live"),
+    path("health/ready", views.health_ready, name="health_ready"),
+    # Pages (om, personvern, tilgjengelighet, kortversjon, ...) last: they take any free slug.
+    path("<slug:slug>/", views.page_detail, name="page_detail"),
+]

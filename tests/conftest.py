@@ -1,0 +1,148 @@
+import textwrap
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group, User
+
+MINIMAL_CONTENT = {
+    "themes.yaml": """
+        - slug: gronn-omstilling
+          name: Grønn omstilling
+          description: Overgang til lavutslipp.
+    """,
+    "sources.yaml": """
+        - slug: nifu-2022-7
+          title: Målrettede samfunnsoppdrag i Norge
+          publisher: NIFU
+          year: 2022
+          url: "https://example.org/nifu.pdf"
+          kind: rapport
+          note: En rapport.
+    """,
+    "glossary.yaml": """
+        - slug: nisje
+          term: Nisje
+          definition: Et avgrenset område der regionen kan bli **god**.
+    """,
+    "steps/1-analyse.md": """
+        ---
+        slug: analyse
+        order: 1
+        name: Analyse
+        summary: Finn regionens styrker.
+        questions:
+          - Hva er vi gode på?
+          - Hvem vet mest om det?
+        roles:
+          - Tilby analyser
+        eu_elements:
+          - Analyse (strategiutvikling, 2012)
+        ---
+        ## Hva steget handler om
+
+        Du kartlegger styrker i økonomien.
+    """,
+    "chapters/01-om.md": """
+        ---
+        slug: om-veilederen
+        title: Om veilederen
+        part: innledning
+        order: 1
+        lead: Hvem veilederen er for.
+        steps: [analyse]
+        ---
+        ## Økonomi og æøå
+
+        Tekst om økonomi.
+
+        ## Neste del
+
+        Mer tekst.
+    """,
+    "chapters/02-hva.md": """
+        ---
+        slug: hva-er-smart-spesialisering
+        title: Hva er smart spesialisering?
+        part: innledning
+        order: 2
+        lead: En metode.
+        ---
+        ## Metoden
+
+        Slik virker den.
+    """,
+    "examples/symbiose.md": """
+        ---
+        slug: industriell-symbiose
+        title: Industriell symbiose
+        summary: Restvarme blir en ressurs.
+        region: Forslag fra arbeidsgruppe (2022)
+        kind: kilde
+        steps: [analyse]
+        themes: [gronn-omstilling]
+        sources: [nifu-2022-7]
+        ---
+        Bedrifter deler ressurser.
+    """,
+    "pages/om.md": """
+        ---
+        slug: om
+        title: Om nettstedet
+        ---
+        Dette nettstedet viser veilederen.
+    """,
+    "consultations/innspill.md": """
+        ---
+        slug: innspill-veileder
+        title: Innspill til veilederen
+        opens_at: 2026-01-01T00:00:00+01:00
+        closes_at: 2036-03-01T12:00:00+01:00
+        questions:
+          - text: Er veilederen nyttig?
+            help: Svar kort.
+            required: true
+          - text: Andre innspill?
+        ---
+        Vi vil gjerne høre fra deg.
+    """,
+}
+
+
+def write_tree(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def content_dir(tmp_path):
+    return write_tree(tmp_path / "content", MINIMAL_CONTENT)
+
+
+@pytest.fixture
+def imported(db, content_dir):
+    from portal.content import import_content
+
+    import_content(content_dir)
+    return content_dir
+
+
+@pytest.fixture
+def staff_user(db):
+    return User.objects.create_user("redaktor", password="et-langt-passord-1", is_staff=True)
+
+
+@pytest.fixture
+def editor(db):
+    user = User.objects.create_user("skribent", password="et-langt-passord-1", is_staff=True)
+    user.groups.add(Group.objects.get(name="Redaktør"))
+    return user
+
+
+@pytest.fixture
+def publisher(db):
+    user = User.objects.create_user("publisist", password="et-langt-passord-1", is_staff=True)
+    user.groups.add(Group.objects.get(name="Publisist"))
+    return user

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from portal import uploads
+
+admin.site.site_header = "Smart spesialisering – redaksjon"
+admin.site.site_title = "Redaksjon"
+admin.site.index_title = "Innhold og innspill"
+
+urlpatterns = [
+    # django-markdownx's own URLs are open to anyone; these are its two views, for staff only.
+    path("admin/markdownx/markdownify/", uploads.markdownify, name="markdownx_markdownify"),
+    path("admin/markdownx/upload/", uploads.upload_image, name="markdownx_upload"),
+    path("admin/", admin.site.urls),
+    path("", include("portal.urls")),
+]
