@@ -426,7 +426,7 @@ def read_content(root: Path) -> dict[str, list[Record]]:
 
 
 def _check_unique(records: dict[str, list[Record]]) -> None:
-    for kind_key, items in records.items():
+    for items in records.values():
         seen: dict[str, Record] = {}
         for record in items:
             if record.slug in seen:

@@ -1,4 +1,4 @@
-"""The one Markdown path: the public pages, the admin's live preview and the PDF all come through here.
+"""The one Markdown path: public pages, the admin's live preview and the PDF all come through here.
 
 Markdown text is rendered with Python-Markdown, then cleaned by nh3 against an allow-list, and
 the result is cached under a hash of the text and RENDERER_VERSION. Bump the version whenever the

@@ -44,7 +44,7 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
-# Plain HTTP outside DEBUG is allowed only when asked for by name: `make run` does, production never.
+# Plain HTTP outside DEBUG only when asked for by name: `make run` does, production never.
 LOCAL_HTTP = env_bool("DJANGO_LOCAL_HTTP")
 HTTPS_ONLY = not DEBUG and not LOCAL_HTTP
 
