@@ -642,7 +642,8 @@ def _entry(kind_key: str, obj: models.Model) -> tuple[dict[str, Any], str]:
 
 
 def _dump(data: Any) -> str:
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+    # No folding: one value per line keeps the git diff of an admin edit small.
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=float("inf"))
 
 
 def export_content(root: Path) -> list[Path]:
@@ -663,7 +664,7 @@ def export_content(root: Path) -> list[Path]:
                 elif kind_key == "step":
                     prefix = f"{obj.order}-"
                 path = folder / f"{prefix}{obj.slug}.md"
-                path.write_text(f"---\n{_dump(data)}---\n\n{body}\n", encoding="utf-8")
+                path.write_text(f"---\n{_dump(data)}---\n{body}\n", encoding="utf-8")
                 written.append(path)
         else:
             entries = []

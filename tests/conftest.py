@@ -116,6 +116,15 @@ def write_tree(root: Path, files: dict[str, str]) -> Path:
     return root
 
 
+@pytest.fixture(autouse=True)
+def test_settings(settings):
+    # Tests run with production settings; Django's test client speaks plain HTTP. Tests of the
+    # HTTPS redirect itself switch it back on.
+    settings.SECURE_SSL_REDIRECT = False
+    # Real hashing costs ~0.3 s per user created; tests never need its strength.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def content_dir(tmp_path):
     return write_tree(tmp_path / "content", MINIMAL_CONTENT)

@@ -1,0 +1,115 @@
+import pytest
+from django.contrib.auth.models import User
+
+from portal.models import Chapter, Status
+
+pytestmark = pytest.mark.django_db
+
+
+def _change_form_data(chapter, **overrides):
+    data = {
+        "part": chapter.part,
+        "order": chapter.order,
+        "slug": chapter.slug,
+        "title": chapter.title,
+        "lead": chapter.lead,
+        "body": chapter.body,
+        "steps": [s.pk for s in chapter.steps.all()],
+        "status": chapter.status,
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def draft(imported):
+    chapter = Chapter.objects.get(slug="hva-er-smart-spesialisering")
+    chapter.status = Status.DRAFT
+    chapter.save()
+    return chapter
+
+
+def test_every_admin_list_and_form_opens_in_norwegian(client, imported):
+    admin = User.objects.create_superuser("admin", password="et-langt-passord-1")
+    client.force_login(admin)
+    for model in (
+        "chapter",
+        "processstep",
+        "examplecase",
+        "glossaryterm",
+        "source",
+        "page",
+        "theme",
+        "consultation",
+    ):
+        listing = client.get(f"/admin/portal/{model}/?q=smart")
+        assert listing.status_code == 200, model
+        assert 'lang="nb"' in listing.text
+        assert client.get(f"/admin/portal/{model}/add/").status_code == 200, model
+
+
+def test_markdown_fields_use_the_markdownx_editor(client, editor, imported):
+    client.force_login(editor)
+    chapter = Chapter.objects.get(slug="om-veilederen")
+    page = client.get(f"/admin/portal/chapter/{chapter.pk}/change/")
+    assert "markdownx-editor" in page.text
+    assert "/admin/markdownx/markdownify/" in page.text
+
+
+def test_an_editor_cannot_publish_through_the_form(client, editor, draft):
+    client.force_login(editor)
+    url = f"/admin/portal/chapter/{draft.pk}/change/"
+    response = client.post(url, _change_form_data(draft, status=Status.PUBLISHED, lead="Ny"))
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.lead == "Ny", "the editor may still edit"
+    assert draft.status == Status.DRAFT, "but not publish"
+
+
+def test_an_editor_cannot_publish_through_the_action(client, editor, draft):
+    client.force_login(editor)
+    response = client.post(
+        "/admin/portal/chapter/",
+        {"action": "publish", "_selected_action": [draft.pk]},
+    )
+    assert response.status_code in (200, 302)
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
+
+
+def test_a_publisher_publishes_with_the_action(client, publisher, draft):
+    client.force_login(publisher)
+    draft.first_published_at = None
+    draft.save()
+    client.post(
+        "/admin/portal/chapter/",
+        {"action": "publish", "_selected_action": [draft.pk]},
+    )
+    draft.refresh_from_db()
+    assert draft.status == Status.PUBLISHED
+    assert draft.first_published_at is not None
+    assert client.get(draft.get_absolute_url()).status_code == 200
+
+
+def test_history_shows_the_change_and_reverts_it(client, publisher, imported):
+    client.force_login(publisher)
+    chapter = Chapter.objects.get(slug="om-veilederen")
+    original_lead = chapter.lead
+    client.post(
+        f"/admin/portal/chapter/{chapter.pk}/change/",
+        _change_form_data(chapter, lead="En omskrevet ingress."),
+    )
+    chapter.refresh_from_db()
+    assert chapter.lead == "En omskrevet ingress."
+
+    history = client.get(f"/admin/portal/chapter/{chapter.pk}/history/")
+    assert history.status_code == 200
+    assert "En omskrevet ingress." in history.text, "the change is shown as a diff"
+
+    first_version = chapter.history.order_by("history_date").first()
+    revert_url = f"/admin/portal/chapter/{chapter.pk}/history/{first_version.history_id}/"
+    form = client.get(revert_url)
+    assert form.status_code == 200
+    client.post(revert_url, _change_form_data(first_version.instance))
+    chapter.refresh_from_db()
+    assert chapter.lead == original_lead
