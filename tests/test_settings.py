@@ -11,9 +11,11 @@ def start_django(tmp_path, **env):
         k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))
     }
     environment.update(
-        DJANGO_SETTINGS_MODULE="veileder.settings",
-        DJANGO_SECRET_KEY_FILE=str(tmp_path / "missing"),
-        **env,
+        {
+            "DJANGO_SETTINGS_MODULE": "veileder.settings",
+            "DJANGO_SECRET_KEY_FILE": str(tmp_path / "missing"),
+            **env,
+        }
     )
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup(); print('started')"],
