@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.cache import cache
 
 MINIMAL_CONTENT = {
     "themes.yaml": """
@@ -117,12 +118,15 @@ def write_tree(root: Path, files: dict[str, str]) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def test_settings(settings):
+def test_settings(settings, tmp_path):
     # Tests run with production settings; Django's test client speaks plain HTTP. Tests of the
     # HTTPS redirect itself switch it back on.
     settings.SECURE_SSL_REDIRECT = False
     # Real hashing costs ~0.3 s per user created; tests never need its strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Each test starts with an empty page cache and its own content version.
+    settings.CONTENT_VERSION_FILE = tmp_path / "content-version"
+    cache.clear()
 
 
 @pytest.fixture

@@ -26,7 +26,9 @@ def test_a_draft_is_hidden_from_the_public_and_previewed_by_staff(
     client, staff_user, imported, model, slug, url
 ):
     assert client.get(url).status_code == 200
-    model.objects.filter(slug=slug).update(status=Status.DRAFT)
+    obj = model.objects.get(slug=slug)
+    obj.status = Status.DRAFT
+    obj.save()
     assert client.get(url).status_code == 404
 
     client.force_login(staff_user)

@@ -66,6 +66,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions and auth: a cached page for an anonymous reader costs no further work.
+    "portal.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -199,6 +201,17 @@ MARKDOWNX_UPLOAD_CONTENT_TYPES = ["image/jpeg", "image/png"]
 MARKDOWNX_MEDIA_PATH = "opplastinger/"
 MARKDOWNX_URLS_PATH = "/admin/markdownx/markdownify/"
 MARKDOWNX_UPLOAD_URLS_PATH = "/admin/markdownx/upload/"
+
+# Full-page cache for anonymous readers (portal/cache.py). Browsers and a CDN may keep a page for
+# PAGE_CACHE_MAX_AGE seconds and serve it stale while they fetch a new one.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
+PAGE_CACHE_TIMEOUT = int(env("PAGE_CACHE_TIMEOUT", str(24 * 3600)))
+PAGE_CACHE_MAX_AGE = int(env("PAGE_CACHE_MAX_AGE", "60"))
+PAGE_CACHE_STALE_WHILE_REVALIDATE = int(env("PAGE_CACHE_STALE_WHILE_REVALIDATE", "600"))
+# Without Redis, the workers on one machine share the content version through this file.
+CONTENT_VERSION_FILE = Path(
+    env("CONTENT_VERSION_FILE", str(BASE_DIR / ".local" / "content-version"))
+)
 
 CONTENT_DIR = Path(env("CONTENT_DIR", str(BASE_DIR / "content")))
 
