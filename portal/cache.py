@@ -125,6 +125,18 @@ def _public_headers(response, etag: str, last_modified: float) -> None:
     patch_vary_headers(response, ["Cookie"])
 
 
+# Pages this process served lately, in front of the shared cache. Keys carry the content
+# version, so an entry here can never be stale; the shared cache is still asked for the version.
+_recent: dict[str, tuple] = {}
+_RECENT_MAX = 256
+
+
+def _remember(key: str, entry: tuple) -> None:
+    if len(_recent) >= _RECENT_MAX:
+        _recent.clear()
+    _recent[key] = entry
+
+
 class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -137,7 +149,11 @@ class PageCacheMiddleware:
                 patch_cache_control(response, private=True, no_cache=True)
             return response
         key = _page_key(request, content_version())
-        entry = cache.get(key)
+        entry = _recent.get(key)
+        if entry is None:
+            entry = cache.get(key)
+            if entry is not None:
+                _remember(key, entry)
         if entry is not None:
             return self._from_entry(request, entry)
         response = self.get_response(request)
@@ -146,7 +162,9 @@ class PageCacheMiddleware:
             etag = f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"'
             last_modified = time.time()
             headers = {name: response[name] for name in STORED_HEADERS if name in response}
-            cache.set(key, (headers, body, etag, last_modified), settings.PAGE_CACHE_TIMEOUT)
+            entry = (headers, body, etag, last_modified)
+            cache.set(key, entry, settings.PAGE_CACHE_TIMEOUT)
+            _remember(key, entry)
             _public_headers(response, etag, last_modified)
             response["X-Page-Cache"] = "miss"
             return get_conditional_response(

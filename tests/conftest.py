@@ -5,6 +5,8 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 
+from portal import cache as page_cache
+
 MINIMAL_CONTENT = {
     "themes.yaml": """
         - slug: gronn-omstilling
@@ -127,6 +129,7 @@ def test_settings(settings, tmp_path):
     # Each test starts with an empty page cache and its own content version.
     settings.CONTENT_VERSION_FILE = tmp_path / "content-version"
     cache.clear()
+    page_cache._recent.clear()
 
 
 @pytest.fixture
