@@ -1,0 +1,102 @@
+"""Two app instances on one PostgreSQL and one Redis behave as one site."""
+
+import http.cookiejar
+import re
+import urllib.parse
+import urllib.request
+import uuid
+
+import pytest
+from django.conf import global_settings
+from django.contrib.auth.models import User
+
+from portal.content import import_content
+from portal.models import Chapter
+from tests.servers import gunicorn
+
+pytestmark = [pytest.mark.server, pytest.mark.django_db(transaction=True)]
+
+CHAPTER = "/veileder/om-veilederen/"
+PASSWORD = "et-langt-passord-for-skalering"
+
+
+class Browser:
+    """One visitor: a cookie jar shared across both instances, as behind one load balancer."""
+
+    def __init__(self):
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
+
+    def get(self, url):
+        with self.opener.open(url, timeout=20) as response:
+            return response.headers, response.read().decode("utf-8")
+
+    def post(self, url, data, referer):
+        body = urllib.parse.urlencode(data, doseq=True).encode()
+        request = urllib.request.Request(url, data=body, headers={"Referer": referer})
+        with self.opener.open(request, timeout=20) as response:
+            return response.geturl(), response.read().decode("utf-8")
+
+
+def csrf_token(html):
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+
+@pytest.fixture
+def two_instances(content_dir, settings):
+    import_content(content_dir)
+    # The servers verify passwords with the production hashers, not the tests' fast one.
+    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
+    User.objects.create_superuser("admin", password=PASSWORD)
+    shared = {
+        "REDIS_URL": "redis://127.0.0.1:6379/14",
+        "CACHE_KEY_PREFIX": f"scale-{uuid.uuid4().hex}",
+        "STAFF_REQUIRE_2FA": "0",
+    }
+    with gunicorn(**shared) as first, gunicorn(**shared) as second:
+        yield first, second
+
+
+def test_an_edit_published_through_one_instance_shows_on_the_other_at_once(two_instances):
+    first, second = two_instances
+    reader, editor = Browser(), Browser()
+
+    headers, page = reader.get(second + CHAPTER)
+    assert "Hvem veilederen er for." in page
+    headers, _ = reader.get(second + CHAPTER)
+    assert headers["X-Page-Cache"] == "hit", "the second instance serves it from the cache"
+
+    _, login_page = editor.get(first + "/admin/login/")
+    url, _ = editor.post(
+        first + "/admin/login/?next=/admin/",
+        {"username": "admin", "password": PASSWORD, "csrfmiddlewaretoken": csrf_token(login_page)},
+        referer=first + "/admin/login/",
+    )
+    assert urllib.parse.urlsplit(url).path == "/admin/", "logged in"
+
+    _, admin_home = editor.get(second + "/admin/")
+    assert "admin" in admin_home and 'name="password"' not in admin_home, "sessions are shared"
+
+    chapter = Chapter.objects.get(slug="om-veilederen")
+    change = f"/admin/portal/chapter/{chapter.pk}/change/"
+    _, form = editor.get(first + change)
+    editor.post(
+        first + change,
+        {
+            "csrfmiddlewaretoken": csrf_token(form),
+            "part": chapter.part,
+            "order": chapter.order,
+            "slug": chapter.slug,
+            "title": chapter.title,
+            "lead": "Ny ingress publisert gjennom den første instansen.",
+            "body": chapter.body,
+            "steps": [s.pk for s in chapter.steps.all()],
+            "status": chapter.status,
+        },
+        referer=first + change,
+    )
+
+    headers, page = reader.get(second + CHAPTER)
+    assert "Ny ingress publisert gjennom den første instansen." in page
+    assert headers["X-Page-Cache"] == "miss"
