@@ -1,7 +1,9 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class PortalConfig(AppConfig):
+    default = True
     name = "portal"
     verbose_name = "Veilederen"
     default_auto_field = "django.db.models.BigAutoField"
@@ -10,3 +12,11 @@ class PortalConfig(AppConfig):
         from portal import signals
 
         signals.connect()
+
+
+class PortalAdminConfig(admin_apps.AdminConfig):
+    """Django's admin app with our site class (two-factor login) as `admin.site`."""
+
+    default = False  # AdminConfig's own default=True would compete with PortalConfig
+
+    default_site = "portal.admin_site.PortalAdminSite"

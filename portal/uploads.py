@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from PIL import Image, UnidentifiedImageError
 
 from portal.markdown import render_markdown
+from portal.staff import is_verified_staff
 
 ACCEPTED_FORMATS = {"PNG": "png", "JPEG": "jpg"}
 MAX_PIXELS = 40_000_000
@@ -25,7 +26,9 @@ MAX_PIXELS = 40_000_000
 def staff_only(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if not (request.user.is_authenticated and request.user.is_staff):
+        # The same test as the admin's: a staff member who has not passed the second factor
+        # is refused here too.
+        if not is_verified_staff(request.user):
             return JsonResponse({"feil": "Du må være logget inn som redaktør."}, status=403)
         return view(request, *args, **kwargs)
 

@@ -124,6 +124,9 @@ def test_settings(settings, tmp_path):
     # Tests run with production settings; Django's test client speaks plain HTTP. Tests of the
     # HTTPS redirect itself switch it back on.
     settings.SECURE_SSL_REDIRECT = False
+    # Admin tests log in with force_login; tests/test_staff_accounts.py switches the second
+    # factor back on and proves it.
+    settings.STAFF_REQUIRE_2FA = False
     # Real hashing costs ~0.3 s per user created; tests never need its strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Each test starts with an empty page cache and its own content version.

@@ -4,10 +4,12 @@ Every variable is listed, with its default, in `.env.example` and the README.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -49,7 +51,8 @@ LOCAL_HTTP = env_bool("DJANGO_LOCAL_HTTP")
 HTTPS_ONLY = not DEBUG and not LOCAL_HTTP
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with our site class, which adds the second factor (portal/admin_site.py).
+    "portal.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -60,12 +63,18 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "markdownx",
     "simple_history",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "portal",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the page cache, so a cached page gets the policy too. A page that used a nonce is
+    # never cached (portal/cache.py), so a nonce is never served twice.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Before sessions and auth: a cached page for an anonymous reader costs no further work.
     "portal.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -73,9 +82,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a lockout into its Norwegian 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "veileder.urls"
@@ -89,6 +101,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.site",
@@ -129,6 +142,12 @@ else:
             "LOCATION": "veileder",
         }
     }
+
+# django-axes first: it refuses a locked-out client before a password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -182,6 +201,13 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "ikke-svar@smartspesialisering.ex
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# No script of ours reads the CSRF cookie; the Markdown editor falls back to the form's token.
+CSRF_COOKIE_HTTPONLY = True
+# Only staff (and a form in progress) have a session. It ends when the browser closes, or after
+# STAFF_SESSION_MINUTES without a request: every request moves the expiry on.
+SESSION_COOKIE_AGE = int(env("STAFF_SESSION_MINUTES", "120")) * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_SAVE_EVERY_REQUEST = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -192,8 +218,46 @@ if HTTPS_ONLY:
     SECURE_HSTS_SECONDS = 63072000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD")
-if env_bool("DJANGO_BEHIND_PROXY"):
+# Behind a TLS-terminating proxy, and only then, its X-Forwarded-Proto and X-Forwarded-For are
+# trusted; anyone can send those headers to a server that is reached directly.
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY")
+# How many proxies of ours append to X-Forwarded-For (nginx alone: 1; a load balancer and nginx: 2).
+PROXY_COUNT = int(env("DJANGO_PROXY_COUNT", "1")) if BEHIND_PROXY else 0
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# A strict Content Security Policy (Django's own middleware): scripts and styles only from this
+# origin or with the response's nonce, never inline or eval. data: images are for the SVG icons
+# inside Designsystemet's CSS.
+SECURE_CSP = {
+    "default-src": [CSP.NONE],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "manifest-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "object-src": [CSP.NONE],
+    "upgrade-insecure-requests": HTTPS_ONLY,
+}
+
+# Staff accounts. Two-factor login (TOTP) for the admin is required unless DEBUG is on; tests that
+# are not about it switch it off. `manage.py add_totp_device USER` enrols an authenticator app.
+STAFF_REQUIRE_2FA = env_bool("STAFF_REQUIRE_2FA", not DEBUG)
+OTP_TOTP_ISSUER = "Smart spesialisering"
+# django-axes: after AXES_FAILURE_LIMIT failed logins for one user name from one client address,
+# that pair is refused until AXES_COOLOFF_TIME has passed. Keyed on the pair so nobody can lock
+# an editor out from elsewhere; spraying many user names is stopped by the second factor.
+AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(env("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "portal.http.client_ip"
+AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
+AXES_ALLOWED_CORS_ORIGINS = SITE_URL
 
 # Django admin's delete confirmation and the import report can list many objects.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
@@ -221,10 +285,15 @@ CONTENT_DIR = Path(env("CONTENT_DIR", str(BASE_DIR / "content")))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    # One JSON object per line on stdout (portal/json_logging.py), for a log collector to parse.
+    "formatters": {"json": {"()": "portal.json_logging.JsonFormatter"}},
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json",
+        }
     },
-    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["stdout"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

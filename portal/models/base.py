@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils import timezone
 
+from portal.staff import is_verified_staff
+
 
 class Status(models.TextChoices):
     DRAFT = "draft", "Utkast"
@@ -13,7 +15,7 @@ class PublishableQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Staff preview drafts at the page's own address; everyone else sees the published set."""
-        if user.is_authenticated and user.is_staff:
+        if is_verified_staff(user):
             return self.all()
         return self.published()
 

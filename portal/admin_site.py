@@ -1,0 +1,127 @@
+"""The admin site: Django's, with a second factor (TOTP) for staff when STAFF_REQUIRE_2FA is on.
+
+After the password (counted by django-axes), a staff member who is not yet verified by an
+authenticator app is sent to the one-time-code step; until then the admin, its custom views and
+the Markdown editor's endpoints treat them as if they were not staff.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+from django_otp import devices_for_user
+from django_otp import login as otp_login
+from django_otp.forms import OTPAuthenticationFormMixin
+
+from portal.staff import has_second_factor
+
+
+class OneTimeCodeForm(OTPAuthenticationFormMixin, forms.Form):
+    """The second step of a staff login: the six-digit code from the user's authenticator app.
+
+    django-otp's mixin does the checking, including its growing delay after wrong codes.
+    """
+
+    otp_token = forms.CharField(
+        label="Engangskode",
+        max_length=8,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+    otp_error_messages = {
+        **OTPAuthenticationFormMixin.otp_error_messages,
+        "token_required": "Skriv inn engangskoden fra autentiseringsappen.",
+        "invalid_token": "Feil engangskode. Prøv igjen med koden appen viser nå.",
+        "n_failed_attempts": (
+            "For mange feil koder (%(failure_count)d). Vent litt før du prøver igjen."
+        ),
+        "verification_not_allowed": "Koden kan ikke sjekkes akkurat nå. Prøv igjen om litt.",
+        "device_required": "Du har ingen autentiseringsapp registrert.",
+    }
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.device = None
+
+    def device_for_user(self, for_verify=False):
+        return next(devices_for_user(self.user, confirmed=True, for_verify=for_verify), None)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        token = cleaned_data.get("otp_token")
+        if token:
+            # Locked while checked, so one code cannot be used twice by requests racing.
+            with transaction.atomic():
+                device = self.device_for_user(for_verify=True)
+                self.device = self._verify_token(self.user, token, device)
+        return cleaned_data
+
+
+class PortalAdminSite(admin.AdminSite):
+    def has_permission(self, request):
+        return super().has_permission(request) and has_second_factor(request.user)
+
+    def get_urls(self):
+        return [
+            path("engangskode/", self.verify_otp, name="verify_otp"),
+            *super().get_urls(),
+        ]
+
+    def _next_url(self, request) -> str:
+        candidate = request.POST.get("next") or request.GET.get("next") or ""
+        if url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return candidate
+        return reverse("admin:index", current_app=self.name)
+
+    def _awaits_second_factor(self, request) -> bool:
+        user = request.user
+        return user.is_active and user.is_staff and not has_second_factor(user)
+
+    @method_decorator(never_cache)
+    def login(self, request, extra_context=None):
+        if request.method == "GET" and self._awaits_second_factor(request):
+            query = request.GET.urlencode()
+            url = reverse("admin:verify_otp", current_app=self.name)
+            return redirect(f"{url}?{query}" if query else url)
+        return super().login(request, extra_context)
+
+    @method_decorator(sensitive_post_parameters("otp_token"))
+    @method_decorator(csrf_protect)
+    @method_decorator(never_cache)
+    def verify_otp(self, request):
+        if not (request.user.is_active and request.user.is_staff):
+            return redirect_to_login(
+                request.get_full_path(), reverse("admin:login", current_app=self.name)
+            )
+        next_url = self._next_url(request)
+        if has_second_factor(request.user):
+            return redirect(next_url)
+        form = OneTimeCodeForm(
+            request.user, data=request.POST if request.method == "POST" else None
+        )
+        if form.is_valid():
+            otp_login(request, form.device)
+            # A new session key once fully logged in, as after the password.
+            request.session.cycle_key()
+            return redirect(next_url)
+        context = {
+            **self.each_context(request),
+            "title": "Engangskode",
+            "form": form,
+            "next": next_url,
+            "has_device": form.device_for_user() is not None,
+        }
+        request.current_app = self.name
+        return render(request, "admin/verify_otp.html", context)
