@@ -13,7 +13,8 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import HttpResponse, JsonResponse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
+from django.views.static import serve
 from PIL import Image, UnidentifiedImageError
 
 from portal.markdown import render_markdown
@@ -83,3 +84,19 @@ def upload_image(request):
         f"{settings.MARKDOWNX_MEDIA_PATH}{uuid.uuid4().hex}.{extension}", ContentFile(data)
     )
     return JsonResponse({"image_code": f"![]({default_storage.url(name)})"})
+
+
+@require_safe
+def serve_upload(request, path):
+    """Serves MEDIA_ROOT where no proxy does (a local or small deployment).
+
+    Production's proxy serves /media/ itself with the same headers (README). The files were
+    re-encoded on upload, but a browser must still never run or sniff anything from here: the
+    sandbox makes any document opened from /media/ a scriptless, unique origin.
+    """
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    # UUID names never change content, so browsers may keep them.
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
