@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -12,5 +13,7 @@ urlpatterns = [
     path("admin/markdownx/markdownify/", uploads.markdownify, name="markdownx_markdownify"),
     path("admin/markdownx/upload/", uploads.upload_image, name="markdownx_upload"),
     path("admin/", admin.site.urls),
+    # Uploaded images with nosniff and a sandboxing CSP, where no proxy serves /media/ itself.
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", uploads.serve_upload, name="media"),
     path("", include("portal.urls")),
 ]
