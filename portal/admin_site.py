@@ -60,10 +60,18 @@ class OneTimeCodeForm(OTPAuthenticationFormMixin, forms.Form):
         cleaned_data = super().clean()
         token = cleaned_data.get("otp_token")
         if token:
-            # Locked while checked, so one code cannot be used twice by requests racing.
+            # The device row is locked while checked, so one code cannot be used twice by racing
+            # requests. The error leaves the block only after it has committed: a rollback would
+            # also undo the failure count that slows down guessing.
+            refusal = None
             with transaction.atomic():
-                device = self.device_for_user(for_verify=True)
-                self.device = self._verify_token(self.user, token, device)
+                try:
+                    device = self.device_for_user(for_verify=True)
+                    self.device = self._verify_token(self.user, token, device)
+                except forms.ValidationError as error:
+                    refusal = error
+            if refusal is not None:
+                raise refusal
         return cleaned_data
 
 
