@@ -9,9 +9,10 @@ class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from portal import signals
+        from portal import search, signals
 
         signals.connect()
+        search.connect_signals()
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):

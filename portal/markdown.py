@@ -9,13 +9,15 @@ import hashlib
 import html
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
+from html.parser import HTMLParser
 
 import markdown
 import nh3
 from django.core.cache import cache
 from django.utils.safestring import SafeString, mark_safe
 
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "2"
 
 ALLOWED_TAGS = {
     "a", "abbr", "blockquote", "br", "caption", "code", "dd", "del", "div", "dl", "dt", "em",
@@ -37,12 +39,13 @@ ALLOWED_ATTRIBUTES = {
     "td": {"align"},
     "ol": {"start"},
 }
-ALLOWED_CLASSES = {"div": {"footnote"}, "a": {"footnote-ref", "footnote-backref"}}
+ALLOWED_CLASSES = {"div": {"footnote"}, "a": {"footnote-ref", "footnote-backref", "toclink"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 _NOT_WORD = re.compile(r"[^\w\s-]", re.UNICODE)
 _SPACES = re.compile(r"[\s-]+", re.UNICODE)
 _TAG = re.compile(r"<[^>]+>")
+_INLINE_TAG = re.compile(r"</?(?:a|abbr|code|del|em|strong|sub|sup)\b[^>]*>")
 
 
 def slugify_heading(value: str, separator: str = "-") -> str:
@@ -60,9 +63,76 @@ class TocEntry:
 
 
 @dataclass(frozen=True)
+class Section:
+    """A top-level `##` section: its heading and everything up to the next one."""
+
+    anchor: str  # "" for the text before the first heading
+    title: str
+    html: SafeString
+
+
+@dataclass(frozen=True)
 class Rendered:
     html: SafeString
     toc: list[TocEntry]
+
+    @cached_property
+    def sections(self) -> list[Section]:
+        """The document cut before each top-level <h2>, so a page can add to every section."""
+        return _split_sections(self.html)
+
+    @cached_property
+    def text(self) -> str:
+        """The text without tags: for search snippets, meta descriptions and feeds."""
+        return " ".join(html.unescape(_TAG.sub(" ", _INLINE_TAG.sub("", self.html))).split())
+
+
+_VOID_TAGS = {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+
+
+class _TopLevelHeadings(HTMLParser):
+    """Finds where each top-level <h2> starts in sanitised (well-formed) HTML."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.depth = 0
+        self.starts: list[tuple[tuple[int, int], str]] = []  # ((line, column), id)
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "h2" and self.depth == 0:
+            self.starts.append((self.getpos(), dict(attrs).get("id") or ""))
+        if tag not in _VOID_TAGS:
+            self.depth += 1
+
+    def handle_startendtag(self, tag, attrs):
+        pass
+
+    def handle_endtag(self, tag):
+        if tag not in _VOID_TAGS:
+            self.depth -= 1
+
+
+def _split_sections(document: str) -> list[Section]:
+    parser = _TopLevelHeadings()
+    parser.feed(document)
+    parser.close()
+    line_starts = [0]
+    for line in document.split("\n")[:-1]:
+        line_starts.append(line_starts[-1] + len(line) + 1)
+    cuts = [(line_starts[line - 1] + column, anchor) for (line, column), anchor in parser.starts]
+    sections = []
+    if not cuts or cuts[0][0] > 0:
+        intro = document[: cuts[0][0] if cuts else len(document)]
+        if intro.strip():
+            sections.append(Section(anchor="", title="", html=mark_safe(intro)))  # noqa: S308
+    for index, (start, anchor) in enumerate(cuts):
+        end = cuts[index + 1][0] if index + 1 < len(cuts) else len(document)
+        part = document[start:end]
+        heading = part[: part.find("</h2>")]
+        title = " ".join(html.unescape(_TAG.sub("", heading)).split())
+        # A slice of nh3's output at a top-level element boundary is as safe as the whole.
+        sections.append(Section(anchor=anchor, title=title, html=mark_safe(part)))  # noqa: S308
+    return sections
 
 
 def _toc_entries(tokens: list[dict]) -> list[TocEntry]:
@@ -81,7 +151,8 @@ def _render_uncached(text: str) -> tuple[str, list[TocEntry]]:
     converter = markdown.Markdown(
         extensions=["tables", "fenced_code", "sane_lists", "footnotes", "toc"],
         extension_configs={
-            "toc": {"slugify": slugify_heading, "toc_depth": "2-3"},
+            # anchorlink: every heading links to itself, so a reader can copy a section's address.
+            "toc": {"slugify": slugify_heading, "toc_depth": "2-3", "anchorlink": True},
             "tables": {"use_align_attribute": True},
         },
         output_format="html",
@@ -129,4 +200,4 @@ def render_markdown(text: str | None) -> SafeString:
 
 def plain_text(text: str | None) -> str:
     """The rendered text without tags: for search snippets, meta descriptions and feeds."""
-    return " ".join(html.unescape(_TAG.sub(" ", render_markdown(text))).split())
+    return render(text).text

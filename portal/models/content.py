@@ -1,3 +1,5 @@
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.urls import reverse
 from markdownx.models import MarkdownxField
@@ -15,6 +17,25 @@ __all__ = [
     "Status",
     "Theme",
 ]
+
+
+def weighted_search_vector(title: str, lead: str | None, *body: str) -> models.GeneratedField:
+    """A stored, weighted tsvector that PostgreSQL keeps current on every insert and update.
+
+    Title weighs A, lead or summary B, the rest C; portal/search.py ranks on this column through
+    its GIN index instead of computing to_tsvector per row at query time.
+    """
+    parts = SearchVector(title, config="norwegian", weight="A")
+    if lead:
+        parts = parts + SearchVector(lead, config="norwegian", weight="B")
+    parts = parts + SearchVector(*body, config="norwegian", weight="C")
+    return models.GeneratedField(
+        expression=parts, output_field=SearchVectorField(), db_persist=True, editable=False
+    )
+
+
+# The history keeps what editors wrote; the derived search column would only bloat it.
+SEARCH_HISTORY_EXCLUDED = ["search_vector"]
 
 
 class Theme(models.Model):
@@ -48,10 +69,15 @@ class ProcessStep(Publishable):
         "tilsvarende momenter hos EU", blank=True, help_text="Ett moment per linje."
     )
 
-    history = HistoricalRecords()
+    search_vector = weighted_search_vector(
+        "name", "summary", "body", "questions", "roles", "eu_elements"
+    )
+
+    history = HistoricalRecords(excluded_fields=SEARCH_HISTORY_EXCLUDED)
 
     class Meta:
         ordering = ["order"]
+        indexes = [GinIndex(fields=["search_vector"], name="processstep_search")]
         verbose_name = "steg"
         verbose_name_plural = "steg"
         permissions = [("publish_processstep", "Kan publisere steg")]
@@ -90,10 +116,13 @@ class Chapter(Publishable):
         ProcessStep, blank=True, related_name="chapters", verbose_name="relaterte steg"
     )
 
-    history = HistoricalRecords()
+    search_vector = weighted_search_vector("title", "lead", "body")
+
+    history = HistoricalRecords(excluded_fields=SEARCH_HISTORY_EXCLUDED)
 
     class Meta:
         ordering = ["order", "title"]
+        indexes = [GinIndex(fields=["search_vector"], name="chapter_search")]
         verbose_name = "kapittel"
         verbose_name_plural = "kapitler"
         permissions = [("publish_chapter", "Kan publisere kapitler")]
@@ -153,10 +182,13 @@ class ExampleCase(Publishable):
         Source, blank=True, related_name="examples", verbose_name="kilder"
     )
 
-    history = HistoricalRecords()
+    search_vector = weighted_search_vector("title", "summary", "body", "region")
+
+    history = HistoricalRecords(excluded_fields=SEARCH_HISTORY_EXCLUDED)
 
     class Meta:
         ordering = ["title"]
+        indexes = [GinIndex(fields=["search_vector"], name="examplecase_search")]
         verbose_name = "eksempel"
         verbose_name_plural = "eksempler"
         permissions = [("publish_examplecase", "Kan publisere eksempler")]
@@ -173,10 +205,13 @@ class GlossaryTerm(Publishable):
     term = models.CharField("begrep", max_length=200)
     definition = MarkdownxField("forklaring")
 
-    history = HistoricalRecords()
+    search_vector = weighted_search_vector("term", None, "definition")
+
+    history = HistoricalRecords(excluded_fields=SEARCH_HISTORY_EXCLUDED)
 
     class Meta:
         ordering = ["term"]
+        indexes = [GinIndex(fields=["search_vector"], name="glossaryterm_search")]
         verbose_name = "begrep"
         verbose_name_plural = "begreper"
         permissions = [("publish_glossaryterm", "Kan publisere begreper")]
@@ -194,10 +229,13 @@ class Page(Publishable):
     lead = models.TextField("ingress", blank=True)
     body = MarkdownxField("tekst")
 
-    history = HistoricalRecords()
+    search_vector = weighted_search_vector("title", "lead", "body")
+
+    history = HistoricalRecords(excluded_fields=SEARCH_HISTORY_EXCLUDED)
 
     class Meta:
         ordering = ["title"]
+        indexes = [GinIndex(fields=["search_vector"], name="page_search")]
         verbose_name = "side"
         verbose_name_plural = "sider"
         permissions = [("publish_page", "Kan publisere sider")]
