@@ -131,3 +131,7 @@ class ConsultationAdmin(PublishableAdmin):
     search_fields = ["title", "introduction"]
     inlines = [ConsultationQuestionInline]
     prepopulated_fields = {"slug": ["title"]}
+
+
+# Input (innspill) and the endringslogg: registered on import, kept in their own module.
+from portal.feedback import admin as feedback_admin  # noqa: E402, F401

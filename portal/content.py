@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 from django.db import models, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from portal.models import (
@@ -540,6 +541,25 @@ class ImportReport:
         return ", ".join(parts) + (" (prøvekjøring: ingenting er lagret)" if self.dry_run else "")
 
 
+def _write_questions(consultation: Consultation, record: Record) -> None:
+    # In place, by position: answers already given point at their question and must keep it.
+    for index, q in enumerate(record.questions, start=1):
+        ConsultationQuestion.objects.update_or_create(
+            consultation=consultation,
+            order=index,
+            defaults={"text": q["text"], "help_text": q["help"], "required": q["required"]},
+        )
+    removed = consultation.questions.filter(order__gt=len(record.questions))
+    if removed.filter(answers__isnull=False).exists():
+        raise ContentError(
+            record.path,
+            record.key_lines.get("questions", record.line),
+            "et spørsmål som er fjernet, har allerede fått svar i innspill; svarene kan ikke "
+            "slettes, så spørsmålet må bli stående",
+        )
+    removed.delete()
+
+
 def _write(kind_key: str, record: Record, obj: models.Model | None) -> models.Model:
     kind = KINDS[kind_key]
     if obj is None:
@@ -557,17 +577,7 @@ def _write(kind_key: str, record: Record, obj: models.Model | None) -> models.Mo
         )
         getattr(obj, relation.attr).set(targets)
     if kind.has_questions:
-        obj.questions.all().delete()
-        ConsultationQuestion.objects.bulk_create(
-            ConsultationQuestion(
-                consultation=obj,
-                order=index,
-                text=q["text"],
-                help_text=q["help"],
-                required=q["required"],
-            )
-            for index, q in enumerate(record.questions, start=1)
-        )
+        _write_questions(obj, record)
     kind.model.objects.filter(pk=obj.pk).update(import_fingerprint=record.fingerprint)
     return obj
 
@@ -603,7 +613,17 @@ def import_content(
                 stale = kind.model.objects.exclude(slug__in=[r.slug for r in items])
                 for slug in stale.values_list("slug", flat=True):
                     report.add(kind_key, slug, DELETED)
-                stale.delete()
+                stale_slugs = sorted(stale.values_list("slug", flat=True))
+                try:
+                    stale.delete()
+                except ProtectedError:
+                    # A consultation with input: official correspondence is never pruned.
+                    raise ContentError(
+                        root / (kind.folder or kind.list_file),
+                        1,
+                        f"kan ikke slette {', '.join(stale_slugs)}: det finnes innspill som "
+                        "hører til, og innspill slettes aldri av importen",
+                    ) from None
         if dry_run:
             transaction.set_rollback(True)
     return report

@@ -18,8 +18,10 @@ ACCESS_FIELDS = {
 
 class JsonFormatter(_LibraryJsonFormatter):
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("fmt", "%(asctime)s %(levelname)s %(name)s %(message)s")
-        kwargs.setdefault("rename_fields", {"asctime": "time", "levelname": "level"})
+        kwargs.setdefault("fmt", "%(levelname)s %(name)s %(message)s")
+        kwargs.setdefault("rename_fields", {"levelname": "level"})
+        # ISO 8601 in UTC, the same in gunicorn's master (no TZ) and in Django's workers.
+        kwargs.setdefault("timestamp", "time")
         super().__init__(*args, **kwargs)
 
     def add_fields(self, log_data, record, message_dict):

@@ -2,6 +2,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from portal import views
+from portal.feedback import views as feedback_views
 from portal.sitemaps import SITEMAPS
 
 app_name = "portal"
@@ -16,7 +17,15 @@ urlpatterns = [
     path("eksempler/<slug:slug>/", views.example_detail, name="example_detail"),
     path("begreper/", views.glossary, name="glossary"),
     path("kilder/", views.source_list, name="source_list"),
-    path("innspill/", views.feedback_index, name="feedback_index"),
+    path("innspill/", feedback_views.feedback_index, name="feedback_index"),
+    path("innspill/kvittering/<uuid:key>/", feedback_views.receipt, name="feedback_receipt"),
+    path("innspill/<slug:slug>/", feedback_views.consultation_form, name="feedback_form"),
+    path(
+        "innspill/<slug:slug>/svar/",
+        feedback_views.published_responses,
+        name="feedback_responses",
+    ),
+    path("innspill/<slug:slug>/endringer/", feedback_views.change_log, name="feedback_changes"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("health/live", views.health_live, name="health_live"),

@@ -136,14 +136,6 @@ def page_detail(request, slug):
     return render(request, "portal/page_detail.html", {"page": page})
 
 
-def feedback_index(request):
-    return render(
-        request,
-        "portal/feedback_index.html",
-        {"consultations": Consultation.objects.open_now().prefetch_related("questions")},
-    )
-
-
 @require_GET
 def robots_txt(request):
     lines = [

@@ -165,3 +165,75 @@ def publisher(db):
     user = User.objects.create_user("publisist", password="et-langt-passord-1", is_staff=True)
     user.groups.add(Group.objects.get(name="Publisist"))
     return user
+
+
+# --- Feedback (innspill) ---------------------------------------------------------------------
+
+OPEN_FROM = "2026-01-01T00:00:00+01:00"
+OPEN_UNTIL = "2036-03-01T12:00:00+01:00"
+
+
+def make_consultation(slug="innspill-test", opens_at=OPEN_FROM, closes_at=OPEN_UNTIL, **extra):
+    import datetime as dt
+
+    from portal.models import Consultation, ConsultationQuestion, Status
+
+    consultation = Consultation.objects.create(
+        slug=slug,
+        title=extra.pop("title", "Innspill til veilederen"),
+        introduction="Vi vil gjerne høre fra deg.",
+        opens_at=dt.datetime.fromisoformat(opens_at),
+        closes_at=dt.datetime.fromisoformat(closes_at),
+        status=extra.pop("status", Status.PUBLISHED),
+        **extra,
+    )
+    for order, (text, required) in enumerate(
+        [
+            ("Vil veilederen være nyttig?", True),
+            ("Hva fungerer godt?", False),
+            ("Har du andre innspill?", False),
+        ],
+        start=1,
+    ):
+        ConsultationQuestion.objects.create(
+            consultation=consultation,
+            order=order,
+            text=text,
+            help_text="Svar kort." if required else "",
+            required=required,
+        )
+    return consultation
+
+
+def feedback_form_data(consultation, **overrides):
+    """A valid submission of the feedback form for `consultation`, with a fresh token."""
+    import uuid
+
+    questions = list(consultation.questions.order_by("order"))
+    data = {
+        "name": "Kari Nordmann",
+        "organisation": "Vestland fylkeskommune",
+        "respondent_type": "fylkeskommune",
+        "county": "46",
+        "email": "",
+        "publication": "med-navn",
+        "nettsted": "",
+        "token": str(uuid.uuid4()),
+    }
+    for question in questions:
+        data[f"svar_{question.pk}"] = ""
+    data[f"svar_{questions[0].pk}"] = "Ja, særlig kapitlet om økonomi."
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def consultation(db):
+    return make_consultation()
+
+
+@pytest.fixture
+def caseworker(db):
+    user = User.objects.create_user("saksbehandler", password="et-langt-passord-1", is_staff=True)
+    user.groups.add(Group.objects.get(name="Saksbehandler"))
+    return user

@@ -268,6 +268,14 @@ AXES_ALLOWED_CORS_ORIGINS = SITE_URL
 # Django admin's delete confirmation and the import report can list many objects.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
+# Innspill (portal/feedback/). Submissions per client address (portal.http.client_ip) and period,
+# counted in the cache, so shared by all workers when REDIS_URL is set: N/s, N/m, N/h, N/d.
+FEEDBACK_RATE_LIMIT = env("FEEDBACK_RATE_LIMIT", "10/h")
+# Days after which `purge_feedback` deletes spam and rejected input. /personvern/ says 90.
+FEEDBACK_RETENTION_DAYS = int(env("FEEDBACK_RETENTION_DAYS", "90"))
+# A form whose CSRF check fails gets a Norwegian page that says how to send it again.
+CSRF_FAILURE_VIEW = "portal.feedback.views.csrf_failure"
+
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "portal.markdown.render_markdown"
 MARKDOWNX_UPLOAD_MAX_SIZE = 5 * 1024 * 1024
 MARKDOWNX_UPLOAD_CONTENT_TYPES = ["image/jpeg", "image/png"]

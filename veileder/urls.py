@@ -17,3 +17,6 @@ urlpatterns = [
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", uploads.serve_upload, name="media"),
     path("", include("portal.urls")),
 ]
+
+# A request Django refuses to read (too many fields, a body too large) gets a Norwegian page.
+handler400 = "portal.feedback.views.bad_request"

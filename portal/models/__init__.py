@@ -9,13 +9,17 @@ from portal.models.content import (
     Status,
     Theme,
 )
+from portal.models.feedback import Feedback, FeedbackAnswer, GuideChange
 
 __all__ = [
     "Chapter",
     "Consultation",
     "ConsultationQuestion",
     "ExampleCase",
+    "Feedback",
+    "FeedbackAnswer",
     "GlossaryTerm",
+    "GuideChange",
     "Page",
     "ProcessStep",
     "Source",

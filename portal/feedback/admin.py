@@ -1,0 +1,465 @@
+"""Staff handling of input: list, detail, status, notes, approval, overview, export, endringslogg.
+
+What the respondent sent is read-only here; staff change only status, internal note and the
+approval for publication. Every value a respondent typed is shown through Django's escaping
+(format_html, the admin's own display), never marked safe.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+
+from portal.feedback import export, services
+from portal.models import Consultation, Feedback, GuideChange
+from portal.models.feedback import KEPT_STATUSES
+
+ADMIN_TEMPLATES = "portal/feedback/admin"
+
+
+class SectionFilter(admin.SimpleListFilter):
+    """Input grouped by the chapter or step, and the section, it was given on."""
+
+    title = "del av veilederen"
+    parameter_name = "del"
+    WHOLE_GUIDE = "hele"
+
+    def lookups(self, request, model_admin):
+        rows = sorted(
+            set(
+                Feedback.objects.order_by().values_list(
+                    "chapter_id",
+                    "chapter__order",
+                    "chapter__title",
+                    "step_id",
+                    "step__order",
+                    "step__name",
+                    "section_anchor",
+                    "section_title",
+                )
+            ),
+            key=lambda row: (row[1] is None, row[1] or 0, row[4] or 0, row[6]),
+        )
+        choices = [(self.WHOLE_GUIDE, "Hele veilederen")]
+        seen = set()
+        for chapter_id, _, chapter_title, step_id, _, step_name, anchor, section_title in rows:
+            if chapter_id:
+                page_value, page_label = f"kapittel:{chapter_id}", f"Kapittel: {chapter_title}"
+            elif step_id:
+                page_value, page_label = f"steg:{step_id}", f"Steg: {step_name}"
+            else:
+                continue
+            if page_value not in seen:
+                seen.add(page_value)
+                choices.append((page_value, page_label))
+            if anchor and f"{page_value}:{anchor}" not in seen:
+                seen.add(f"{page_value}:{anchor}")
+                choices.append((f"{page_value}:{anchor}", f"{page_label} › {section_title}"))
+        return choices
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        if value == self.WHOLE_GUIDE:
+            return queryset.filter(chapter__isnull=True, step__isnull=True)
+        kind, _, rest = value.partition(":")
+        page_id, _, anchor = rest.partition(":")
+        if kind not in ("kapittel", "steg") or not page_id.isdigit():
+            return queryset.none()
+        field = "chapter_id" if kind == "kapittel" else "step_id"
+        queryset = queryset.filter(**{field: int(page_id)})
+        return queryset.filter(section_anchor=anchor) if anchor else queryset
+
+
+class FeedbackAdminForm(forms.ModelForm):
+    class Meta:
+        model = Feedback
+        fields = ["status", "internal_note", "publication_approved"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("publication_approved"):
+            if self.instance.publication == Feedback.Publication.NONE:
+                self.add_error(
+                    "publication_approved",
+                    "Avsenderen har valgt at innspillet ikke skal publiseres.",
+                )
+            status = cleaned.get("status", self.instance.status)
+            if status not in KEPT_STATUSES:
+                self.add_error(
+                    "publication_approved", "Spam og avviste innspill kan ikke publiseres."
+                )
+        return cleaned
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(admin.ModelAdmin):
+    form = FeedbackAdminForm
+    change_list_template = f"{ADMIN_TEMPLATES}/change_list.html"
+    list_display = [
+        "reference",
+        "submitted_at",
+        "name",
+        "organisation",
+        "respondent_type",
+        "county",
+        "section_display",
+        "status",
+        "publication",
+        "publication_approved",
+    ]
+    list_filter = [
+        "consultation",
+        "status",
+        "respondent_type",
+        "county",
+        SectionFilter,
+        "publication",
+        "publication_approved",
+    ]
+    search_fields = [
+        "reference",
+        "name",
+        "organisation",
+        "email",
+        "section_title",
+        "internal_note",
+        "answers__text",
+    ]
+    date_hierarchy = "submitted_at"
+    list_select_related = ["consultation", "chapter", "step"]
+    list_per_page = 50
+    respondent_fields = [
+        "reference",
+        "consultation",
+        "submitted_at",
+        "section_display",
+        "name",
+        "organisation",
+        "respondent_type",
+        "county",
+        "email",
+        "publication",
+        "answers_display",
+    ]
+    readonly_fields = [
+        *respondent_fields,
+        "publication_approved_at",
+        "receipt_sent_at",
+        "guide_changes_display",
+    ]
+    fieldsets = [
+        (
+            "Innspillet",
+            {"fields": ["reference", "consultation", "submitted_at", "section_display"]},
+        ),
+        (
+            "Avsender",
+            {"fields": ["name", "organisation", "respondent_type", "county", "email"]},
+        ),
+        ("Svar", {"fields": ["answers_display"]}),
+        (
+            "Behandling",
+            {
+                "fields": [
+                    "status",
+                    "internal_note",
+                    "publication",
+                    "publication_approved",
+                    "publication_approved_at",
+                    "receipt_sent_at",
+                    "guide_changes_display",
+                ]
+            },
+        ),
+    ]
+    actions = [
+        "mark_in_progress",
+        "mark_done",
+        "mark_rejected",
+        "mark_spam",
+        "approve_publication",
+        "withdraw_publication",
+        "export_selected_csv",
+        "export_selected_xlsx",
+    ]
+
+    # --- Permissions -----------------------------------------------------------------------
+
+    def has_add_permission(self, request):
+        return False  # input comes only through the public form
+
+    def has_export_permission(self, request):
+        return request.user.has_perm("portal.export_feedback")
+
+    def has_approve_permission(self, request):
+        return request.user.has_perm("portal.approve_feedback")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not self.has_approve_permission(request):
+            fields.append("publication_approved")
+        return fields
+
+    # --- Display ---------------------------------------------------------------------------
+
+    @admin.display(description="gjelder")
+    def section_display(self, obj):
+        return obj.section_label
+
+    @admin.display(description="svar")
+    def answers_display(self, obj):
+        rows = services.answered_questions(obj)
+        return format_html(
+            '<dl class="feedback-answers">{}</dl>',
+            format_html_join(
+                "",
+                "<dt>{}</dt><dd>{}</dd>",
+                ((question, answer or "(ikke besvart)") for question, answer in rows),
+            ),
+        )
+
+    @admin.display(description="endringer i veilederen")
+    def guide_changes_display(self, obj):
+        changes = list(obj.guide_changes.all()) if obj.pk else []
+        if not changes:
+            return "Ingen"
+        return format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            (
+                (reverse("admin:portal_guidechange_change", args=[change.pk]), change.title)
+                for change in changes
+            ),
+        )
+
+    # --- Saving ----------------------------------------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        if "publication_approved" in form.changed_data:
+            if obj.publication_approved and not self.has_approve_permission(request):
+                raise PermissionDenied
+            obj.publication_approved_at = timezone.now() if obj.publication_approved else None
+        super().save_model(request, obj, form, change)
+
+    # --- Actions ---------------------------------------------------------------------------
+
+    def _set_status(self, request, queryset, status):
+        changed = 0
+        for feedback in queryset.exclude(status=status):
+            feedback.status = status
+            if status not in KEPT_STATUSES and feedback.publication_approved:
+                feedback.publication_approved = False
+                feedback.publication_approved_at = None
+            feedback.save(
+                update_fields=[
+                    "status",
+                    "publication_approved",
+                    "publication_approved_at",
+                    "updated_at",
+                ]
+            )
+            self.log_change(request, feedback, f"Status: {feedback.get_status_display()}")
+            changed += 1
+        label = Feedback.Status(status).label.lower()
+        self.message_user(request, f"{changed} innspill er merket «{label}».", messages.SUCCESS)
+
+    @admin.action(description="Merk som under behandling", permissions=["change"])
+    def mark_in_progress(self, request, queryset):
+        self._set_status(request, queryset, Feedback.Status.IN_PROGRESS)
+
+    @admin.action(description="Merk som behandlet", permissions=["change"])
+    def mark_done(self, request, queryset):
+        self._set_status(request, queryset, Feedback.Status.DONE)
+
+    @admin.action(description="Merk som avvist", permissions=["change"])
+    def mark_rejected(self, request, queryset):
+        self._set_status(request, queryset, Feedback.Status.REJECTED)
+
+    @admin.action(description="Merk som spam", permissions=["change"])
+    def mark_spam(self, request, queryset):
+        self._set_status(request, queryset, Feedback.Status.SPAM)
+
+    @admin.action(description="Godkjenn for publisering", permissions=["approve"])
+    def approve_publication(self, request, queryset):
+        allowed = queryset.filter(status__in=KEPT_STATUSES).exclude(
+            publication=Feedback.Publication.NONE
+        )
+        approved = 0
+        for feedback in allowed.filter(publication_approved=False):
+            feedback.publication_approved = True
+            feedback.publication_approved_at = timezone.now()
+            feedback.save(
+                update_fields=["publication_approved", "publication_approved_at", "updated_at"]
+            )
+            self.log_change(request, feedback, "Godkjent for publisering")
+            approved += 1
+        skipped = queryset.count() - allowed.count()
+        self.message_user(request, f"{approved} innspill er godkjent for publisering.")
+        if skipped:
+            self.message_user(
+                request,
+                f"{skipped} innspill ble ikke godkjent: avsenderen har valgt at de ikke skal "
+                "publiseres, eller de er merket som spam eller avvist.",
+                messages.WARNING,
+            )
+
+    @admin.action(description="Trekk tilbake godkjenning for publisering", permissions=["approve"])
+    def withdraw_publication(self, request, queryset):
+        withdrawn = 0
+        for feedback in queryset.filter(publication_approved=True):
+            feedback.publication_approved = False
+            feedback.publication_approved_at = None
+            feedback.save(
+                update_fields=["publication_approved", "publication_approved_at", "updated_at"]
+            )
+            self.log_change(request, feedback, "Godkjenning for publisering trukket tilbake")
+            withdrawn += 1
+        self.message_user(request, f"{withdrawn} innspill er ikke lenger godkjent for publisering.")
+
+    @admin.action(description="Eksporter valgte til CSV", permissions=["export"])
+    def export_selected_csv(self, request, queryset):
+        return export_response(queryset, "csv")
+
+    @admin.action(description="Eksporter valgte til Excel (XLSX)", permissions=["export"])
+    def export_selected_xlsx(self, request, queryset):
+        return export_response(queryset, "xlsx")
+
+    # --- Extra views -----------------------------------------------------------------------
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("oversikt/", wrap(self.overview_index_view), name="portal_feedback_overviews"),
+            path(
+                "oversikt/<int:consultation_id>/",
+                wrap(self.overview_view),
+                name="portal_feedback_overview",
+            ),
+            path(
+                "eksport/<str:file_format>/",
+                wrap(self.export_view),
+                name="portal_feedback_export",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_export": self.has_export_permission(request),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def export_view(self, request, file_format):
+        """The changelist's current set (filters, search, dates) as CSV or XLSX."""
+        if not (self.has_view_permission(request) and self.has_export_permission(request)):
+            raise PermissionDenied
+        if file_format not in ("csv", "xlsx"):
+            raise Http404
+        try:
+            changelist = self.get_changelist_instance(request)
+            queryset = changelist.get_queryset(request)
+        except IncorrectLookupParameters:
+            self.message_user(request, "Filteret kunne ikke brukes.", messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:portal_feedback_changelist"))
+        return export_response(queryset, file_format)
+
+    def _context(self, request, **extra):
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "app_label": self.model._meta.app_label,
+            **extra,
+        }
+
+    def overview_index_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        consultations = Consultation.objects.annotate(
+            responses=Count("feedback", filter=~Q(feedback__status=Feedback.Status.SPAM))
+        )
+        return TemplateResponse(
+            request,
+            f"{ADMIN_TEMPLATES}/overview_index.html",
+            self._context(request, title="Oversikt over innspill", consultations=consultations),
+        )
+
+    def overview_view(self, request, consultation_id):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        consultation = get_object_or_404(Consultation, pk=consultation_id)
+        return TemplateResponse(
+            request,
+            f"{ADMIN_TEMPLATES}/overview.html",
+            self._context(
+                request,
+                title=f"Oversikt: {consultation.title}",
+                overview=services.consultation_overview(consultation),
+                changelist_url=reverse("admin:portal_feedback_changelist")
+                + f"?consultation__id__exact={consultation.pk}",
+            ),
+        )
+
+
+def export_response(queryset, file_format: str) -> HttpResponse:
+    if file_format == "csv":
+        body, content_type = export.csv_bytes(queryset), "text/csv; charset=utf-8"
+    else:
+        body = export.xlsx_bytes(queryset)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{export.file_name(file_format)}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class GuideChangeAdminForm(forms.ModelForm):
+    class Meta:
+        model = GuideChange
+        fields = ["consultation", "title", "note", "chapter", "step", "changed_on", "feedback"]
+
+    def clean(self):
+        cleaned = super().clean()
+        consultation = cleaned.get("consultation")
+        linked = cleaned.get("feedback")
+        if consultation and linked is not None:
+            others = [item.reference for item in linked if item.consultation_id != consultation.pk]
+            if others:
+                self.add_error(
+                    "feedback",
+                    "Disse innspillene hører til en annen innspillsrunde: " + ", ".join(others),
+                )
+        if cleaned.get("chapter") and cleaned.get("step"):
+            self.add_error("step", "Velg enten et kapittel eller et steg.")
+        return cleaned
+
+
+@admin.register(GuideChange)
+class GuideChangeAdmin(admin.ModelAdmin):
+    form = GuideChangeAdminForm
+    list_display = ["title", "consultation", "changed_on", "page_display", "feedback_count"]
+    list_filter = ["consultation"]
+    search_fields = ["title", "note"]
+    date_hierarchy = "changed_on"
+    autocomplete_fields = ["feedback"]
+    list_select_related = ["consultation", "chapter", "step"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(feedback_total=Count("feedback"))
+
+    @admin.display(description="side")
+    def page_display(self, obj):
+        return obj.page or "Hele veilederen"
+
+    @admin.display(description="innspill", ordering="feedback_total")
+    def feedback_count(self, obj):
+        return obj.feedback_total

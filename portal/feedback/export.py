@@ -1,0 +1,148 @@
+"""Input as a table, for CSV (opens in Excel) and XLSX: one row per input, one column per question.
+
+The same rows serve the admin's export (the filtered changelist) and `manage.py export_feedback`.
+Everything in a cell is the respondent's text and is treated as such: a leading =, +, - or @ is
+defused in CSV, and XLSX cells are written as strings, so a spreadsheet never runs a formula a
+respondent typed.
+"""
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from typing import IO
+
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+
+from portal.models import ConsultationQuestion, Feedback
+
+FIXED_COLUMNS = (
+    "Referanse",
+    "Mottatt",
+    "Innspillsrunde",
+    "Status",
+    "Navn",
+    "Organisasjon",
+    "Avsendertype",
+    "Fylke",
+    "E-post",
+    "Publisering",
+    "Godkjent for publisering",
+    "Gjelder",
+    "Kapittel eller steg",
+    "Del (anker)",
+    "Intern merknad",
+)
+# Excel in Norwegian uses the semicolon as list separator; with a comma it puts all in column A.
+CSV_DELIMITER = ";"
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _questions(queryset) -> list[ConsultationQuestion]:
+    consultation_ids = queryset.order_by().values("consultation_id").distinct()
+    return list(
+        ConsultationQuestion.objects.filter(consultation_id__in=consultation_ids)
+        .select_related("consultation")
+        .order_by("consultation__opens_at", "consultation_id", "order")
+    )
+
+
+def header_row(questions: list[ConsultationQuestion]) -> list[str]:
+    several_rounds = len({q.consultation_id for q in questions}) > 1
+    return [
+        *FIXED_COLUMNS,
+        *(f"{q.consultation.title}: {q.text}" if several_rounds else q.text for q in questions),
+    ]
+
+
+def _row(feedback: Feedback, questions: list[ConsultationQuestion]) -> list[str]:
+    answers = {answer.question_id: answer.text for answer in feedback.answers.all()}
+    page = (
+        feedback.chapter.slug
+        if feedback.chapter_id
+        else (feedback.step.slug if feedback.step_id else "")
+    )
+    return [
+        feedback.reference,
+        timezone.localtime(feedback.submitted_at).strftime("%Y-%m-%d %H:%M"),
+        feedback.consultation.title,
+        feedback.get_status_display(),
+        feedback.name,
+        feedback.organisation,
+        feedback.get_respondent_type_display(),
+        feedback.county_name,
+        feedback.email,
+        feedback.get_publication_display(),
+        "ja" if feedback.publication_approved else "nei",
+        feedback.section_label,
+        page,
+        feedback.section_anchor,
+        feedback.internal_note,
+        *(answers.get(question.pk, "") for question in questions),
+    ]
+
+
+def rows(queryset) -> tuple[list[str], Iterator[list[str]]]:
+    """The header, and the rows of `queryset` in its own order, read in chunks."""
+    questions = _questions(queryset)
+    items = queryset.select_related("consultation", "chapter", "step").prefetch_related("answers")
+
+    def generate() -> Iterator[list[str]]:
+        for feedback in items.iterator(chunk_size=500):
+            yield _row(feedback, questions)
+
+    return header_row(questions), generate()
+
+
+def _defuse(value: str) -> str:
+    return f"'{value}" if value.startswith(_FORMULA_START) else value
+
+
+def write_csv(queryset, stream: IO[str]) -> None:
+    """UTF-8 with BOM (the caller opens `stream` as utf-8-sig) so Excel reads æøå right."""
+    header, body = rows(queryset)
+    writer = csv.writer(stream, delimiter=CSV_DELIMITER, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in body:
+        writer.writerow([_defuse(value) for value in row])
+
+
+def csv_bytes(queryset) -> bytes:
+    stream = io.StringIO()
+    write_csv(queryset, stream)
+    return stream.getvalue().encode("utf-8-sig")
+
+
+def _string_cells(sheet, values: Iterable[str], *, bold: bool = False) -> list[WriteOnlyCell]:
+    cells = []
+    for value in values:
+        cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+        cell.data_type = "s"  # a string, even if it starts with "=": never a formula
+        if bold:
+            cell.font = Font(bold=True)
+        cells.append(cell)
+    return cells
+
+
+def write_xlsx(queryset, stream: IO[bytes]) -> None:
+    header, body = rows(queryset)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Innspill")
+    sheet.freeze_panes = "B2"
+    sheet.append(_string_cells(sheet, header, bold=True))
+    for row in body:
+        sheet.append(_string_cells(sheet, row))
+    workbook.save(stream)
+
+
+def xlsx_bytes(queryset) -> bytes:
+    stream = io.BytesIO()
+    write_xlsx(queryset, stream)
+    return stream.getvalue()
+
+
+def file_name(extension: str) -> str:
+    return f"innspill-{timezone.localtime():%Y-%m-%d-%H%M}.{extension}"

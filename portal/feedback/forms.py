@@ -1,0 +1,218 @@
+"""The public feedback form: one field per person detail, one per question of the round."""
+
+import re
+import uuid
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
+from django.utils.functional import cached_property
+
+from portal.feedback.counties import COUNTY_CHOICES
+from portal.models import Consultation, Feedback
+
+ANSWER_MAX_LENGTH = 10_000
+NAME_MAX_LENGTH = 200
+
+# C0 controls and DEL. Tab and line breaks are fine in an answer; nothing else here is text.
+_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_IN_LINE = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _reject_control_characters(pattern: re.Pattern):
+    def validate(value: str) -> None:
+        if value and pattern.search(value):
+            raise ValidationError(
+                "Teksten inneholder tegn som ikke kan lagres (usynlige kontrolltegn). "
+                "Skriv inn teksten på nytt, eller lim den inn som ren tekst.",
+                code="control_characters",
+            )
+
+    return validate
+
+
+def _too_long(limit: int, what: str) -> str:
+    limit_text = f"{limit:,}".replace(",", "\u00a0")
+    return (
+        f"{what} kan være på høyst {limit_text} tegn. Nå er det %(show_value)s tegn. "
+        "Kort ned teksten, eller send resten som et nytt innspill."
+    )
+
+
+def _text_validators(field: forms.CharField, pattern: re.Pattern) -> list:
+    # Ours replaces Django's null-character check, so a NUL byte gets one clear message.
+    kept = [v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)]
+    return [*kept, _reject_control_characters(pattern)]
+
+
+class LineField(forms.CharField):
+    """A single line of text: no line breaks or other control characters."""
+
+    def __init__(self, *, what: str, **kwargs):
+        kwargs.setdefault("max_length", NAME_MAX_LENGTH)
+        super().__init__(**kwargs)
+        self.validators = _text_validators(self, _CONTROL_IN_LINE)
+        self.error_messages["max_length"] = _too_long(self.max_length, what)
+
+
+class AnswerField(forms.CharField):
+    """An answer: line breaks kept (as \\n, counted once, as the browser counts them)."""
+
+    widget = forms.Textarea(attrs={"rows": 6})
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=ANSWER_MAX_LENGTH, **kwargs)
+        self.validators = _text_validators(self, _CONTROL_IN_TEXT)
+        self.error_messages["max_length"] = _too_long(ANSWER_MAX_LENGTH, "Svaret")
+        self.error_messages["required"] = "Svar på dette spørsmålet."
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace("\r\n", "\n").replace("\r", "\n")
+        return super().to_python(value)
+
+
+class FeedbackForm(forms.Form):
+    name = LineField(
+        label="Navn",
+        what="Navnet",
+        error_messages={"required": "Skriv navnet ditt."},
+    )
+    organisation = LineField(
+        label="Organisasjon",
+        what="Navnet på organisasjonen",
+        required=False,
+        help_text="La feltet stå tomt hvis du svarer som privatperson.",
+    )
+    respondent_type = forms.ChoiceField(
+        label="Hvem svarer du for?",
+        choices=Feedback.RespondentType.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Velg hvem du svarer for.",
+            "invalid_choice": "Velg et av alternativene for hvem du svarer for.",
+        },
+    )
+    county = forms.ChoiceField(
+        label="Fylke",
+        choices=[("", "Velg fylke"), *COUNTY_CHOICES],
+        help_text=(
+            "Velg fylket du eller organisasjonen din hører til. Velg «Ikke relevant» hvis du "
+            "svarer for hele landet."
+        ),
+        error_messages={
+            "required": "Velg fylke, eller «Ikke relevant».",
+            "invalid_choice": "Velg et fylke fra listen, eller «Ikke relevant».",
+        },
+    )
+    email = forms.EmailField(
+        label="E-post (valgfritt)",
+        required=False,
+        max_length=254,
+        help_text=(
+            "Oppgir du e-postadressen din, sender vi kvitteringen dit. Vi bruker den ikke til noe "
+            "annet, og den blir aldri publisert."
+        ),
+        error_messages={
+            "invalid": "Skriv en gyldig e-postadresse, for eksempel navn@eksempel.no, "
+            "eller la feltet stå tomt.",
+            "max_length": "E-postadressen er for lang.",
+        },
+    )
+    publication = forms.ChoiceField(
+        label="Kan vi publisere innspillet ditt?",
+        choices=Feedback.Publication.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Velg om vi kan publisere innspillet ditt.",
+            "invalid_choice": "Velg et av alternativene for publisering.",
+        },
+    )
+    # A trap for robots: hidden from people and screen readers, filled in only by a program.
+    nettsted = forms.CharField(label="Nettsted", required=False, max_length=ANSWER_MAX_LENGTH)
+    # One per rendered form; the unique constraint on it makes a resubmit store nothing new.
+    token = forms.UUIDField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "Skjemaet var ufullstendig. Send det på nytt.",
+            "invalid": "Skjemaet var ufullstendig. Send det på nytt.",
+        },
+    )
+
+    PERSON_FIELDS = ("name", "organisation", "respondent_type", "county", "email")
+
+    def __init__(self, *args, consultation: Consultation, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("token", uuid.uuid4())
+        super().__init__(*args, **kwargs)
+        self.consultation = consultation
+        self.questions = list(consultation.questions.all())
+        for question in self.questions:
+            self.fields[self.answer_field_name(question)] = AnswerField(
+                label=question.text, help_text=question.help_text, required=question.required
+            )
+        self.order_fields(
+            [
+                *self.PERSON_FIELDS,
+                *(self.answer_field_name(q) for q in self.questions),
+                "publication",
+            ]
+        )
+        for field in self.fields.values():
+            if not isinstance(field.widget, (forms.RadioSelect, forms.HiddenInput)):
+                field.widget.attrs.setdefault("class", "ds-input")
+        for name in ("respondent_type", "publication"):
+            self.fields[name].widget.attrs["class"] = "ds-input"
+        self.fields["name"].widget.attrs["autocomplete"] = "name"
+        self.fields["organisation"].widget.attrs["autocomplete"] = "organization"
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["nettsted"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+
+    @staticmethod
+    def answer_field_name(question) -> str:
+        return f"svar_{question.pk}"
+
+    @property
+    def person_fields(self):
+        return [self[name] for name in self.PERSON_FIELDS]
+
+    @property
+    def answer_fields(self):
+        return [self[self.answer_field_name(q)] for q in self.questions]
+
+    @property
+    def is_spam(self) -> bool:
+        return bool(self.cleaned_data.get("nettsted"))
+
+    @cached_property
+    def token_value(self) -> str:
+        """The token to render: the one sent, if it was valid, so a corrected form stays one."""
+        if self.is_bound:
+            try:
+                return str(uuid.UUID(str(self.data.get("token", ""))))
+            except ValueError:
+                return str(uuid.uuid4())
+        return str(self.initial["token"])
+
+    def error_links(self) -> list[tuple[str, str]]:
+        """(element id, message) for the error summary, in the order the fields appear."""
+        links = []
+        for name, field in self.fields.items():
+            if name not in self.errors or name == "nettsted":
+                continue
+            bound = self[name]
+            if name == "token":
+                target = "send-innspill"
+            elif isinstance(field.widget, forms.RadioSelect):
+                target = f"{bound.auto_id}_0"
+            else:
+                target = bound.auto_id
+            links.extend((target, message) for message in bound.errors)
+        return links
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["answers"] = [
+            (question, cleaned.get(self.answer_field_name(question)) or "")
+            for question in self.questions
+        ]
+        return cleaned

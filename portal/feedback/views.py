@@ -1,0 +1,183 @@
+"""Public feedback pages. Thin: the rules live in services.py, the fields in forms.py."""
+
+import math
+from urllib.parse import urlencode
+
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from portal.feedback import services
+from portal.feedback.forms import FeedbackForm
+from portal.models import Consultation, Feedback
+
+TEMPLATES = "portal/feedback"
+
+
+def _section_query(section: services.Section | None) -> str:
+    return f"?{urlencode(section.query())}" if section else ""
+
+
+def _form_page(request, consultation, form, section, *, status=200):
+    return render(
+        request,
+        f"{TEMPLATES}/form.html",
+        {"consultation": consultation, "form": form, "section": section},
+        status=status,
+    )
+
+
+def _closed_page(request, consultation, moment):
+    return render(
+        request,
+        f"{TEMPLATES}/closed.html",
+        {
+            "consultation": consultation,
+            "not_yet_open": moment < consultation.opens_at,
+            "has_closed": services.has_closed(consultation, moment),
+        },
+    )
+
+
+@never_cache
+@require_GET
+def feedback_index(request):
+    """/innspill/: the open round's form, a choice between open rounds, or a notice."""
+    moment = timezone.now()
+    open_rounds = list(Consultation.objects.open_at(moment).prefetch_related("questions"))
+    section = services.resolve_section(request.GET)
+    if len(open_rounds) == 1:
+        consultation = open_rounds[0]
+        return _form_page(request, consultation, FeedbackForm(consultation=consultation), section)
+    return render(
+        request,
+        f"{TEMPLATES}/index.html",
+        {
+            "consultations": open_rounds,
+            "section": section,
+            "section_query": _section_query(section),
+            "last_closed": services.last_closed(moment),
+            "next_opening": services.next_opening(moment),
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def consultation_form(request, slug):
+    # The moment the request arrived is what counts against the deadline.
+    moment = timezone.now()
+    consultation = get_object_or_404(
+        Consultation.objects.visible_to(request.user).prefetch_related("questions"), slug=slug
+    )
+    if not services.is_open(consultation, moment):
+        return _closed_page(request, consultation, moment)
+    params = request.POST if request.method == "POST" else request.GET
+    section = services.resolve_section(params)
+    if request.method == "GET":
+        return _form_page(request, consultation, FeedbackForm(consultation=consultation), section)
+
+    decision = services.check_rate_limit(request)
+    if not decision.allowed:
+        response = render(
+            request,
+            f"{TEMPLATES}/rate_limited.html",
+            {"retry_minutes": math.ceil(decision.retry_after / 60)},
+            status=429,
+        )
+        response["Retry-After"] = str(decision.retry_after)
+        return response
+    form = FeedbackForm(request.POST, consultation=consultation)
+    if not form.is_valid():
+        return _form_page(request, consultation, form, section)
+    try:
+        submission = services.submit_feedback(
+            consultation,
+            form.cleaned_data,
+            moment=moment,
+            section=section,
+            is_spam=form.is_spam,
+        )
+    except services.ConsultationClosed:
+        return _closed_page(request, consultation, moment)
+    return redirect("portal:feedback_receipt", key=submission.feedback.idempotency_key)
+
+
+@never_cache
+@require_GET
+def receipt(request, key):
+    feedback = services.receipt_for(key, timezone.now())
+    if feedback is None:
+        return render(request, f"{TEMPLATES}/receipt_gone.html", status=404)
+    return render(
+        request,
+        f"{TEMPLATES}/receipt.html",
+        {"feedback": feedback, "answers": services.answered_questions(feedback)},
+    )
+
+
+def _closed_round_or_notice(request, slug, template, build_context):
+    moment = timezone.now()
+    consultation = get_object_or_404(Consultation.objects.published(), slug=slug)
+    context = {"consultation": consultation, "has_closed": consultation.closes_at <= moment}
+    if context["has_closed"]:
+        context.update(build_context(consultation))
+    return render(request, f"{TEMPLATES}/{template}", context)
+
+
+def _public_feedback(consultation):
+    return (
+        Feedback.objects.public()
+        .filter(consultation=consultation)
+        .select_related("chapter", "step", "consultation")
+        .prefetch_related("answers", "consultation__questions")
+        .order_by("submitted_at")
+    )
+
+
+@require_GET
+def published_responses(request, slug):
+    """Responses whose authors chose publication and staff approved, once the round closed."""
+
+    def build(consultation):
+        responses = list(_public_feedback(consultation))
+        return {
+            "responses": [(item, services.answered_questions(item)) for item in responses],
+        }
+
+    return _closed_round_or_notice(request, slug, "responses.html", build)
+
+
+@require_GET
+def change_log(request, slug):
+    """What changed in the guide because of the input, with the input that may be shown."""
+
+    def build(consultation):
+        public = list(_public_feedback(consultation))
+        changes = []
+        for change in consultation.guide_changes.select_related("chapter", "step").prefetch_related(
+            "feedback"
+        ):
+            linked = list(change.feedback.all())
+            shown = [item for item in public if item.pk in {i.pk for i in linked}]
+            changes.append(
+                (
+                    change,
+                    [(item, services.answered_questions(item)) for item in shown],
+                    len(linked) - len(shown),
+                )
+            )
+        return {"changes": changes}
+
+    return _closed_round_or_notice(request, slug, "changes.html", build)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a form that could not be checked, and what to do about it."""
+    return render(request, f"{TEMPLATES}/csrf_failure.html", status=403)
+
+
+def bad_request(request, exception=None):
+    """handler400: too many fields, a body that is too large, or other unreadable requests."""
+    return render(request, "400.html", status=400)

@@ -1,0 +1,33 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from portal.feedback.services import purge_expired
+
+
+class Command(BaseCommand):
+    help = (
+        "Sletter spam og avviste innspill som er eldre enn FEEDBACK_RETENTION_DAYS dager "
+        "(som /personvern/ lover). Kjør den daglig, for eksempel fra cron."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--days",
+            type=int,
+            default=None,
+            help="Antall dager (standard: innstillingen FEEDBACK_RETENTION_DAYS).",
+        )
+        parser.add_argument("--dry-run", action="store_true", help="Vis bare hvor mange.")
+
+    def handle(self, *args, days, dry_run, **options):
+        days = settings.FEEDBACK_RETENTION_DAYS if days is None else days
+        count = purge_expired(moment=timezone.now(), days=days, dry_run=dry_run)
+        if dry_run:
+            self.stdout.write(f"{count} innspill ville blitt slettet (eldre enn {days} dager).")
+        else:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"{count} innspill slettet (spam og avviste, eldre enn {days} dager)."
+                )
+            )
