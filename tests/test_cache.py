@@ -88,3 +88,17 @@ def test_made_up_query_strings_are_not_stored(client, imported):
 def test_not_found_is_not_cached(client, imported):
     client.get("/veileder/finnes-ikke/")
     assert client.get("/veileder/finnes-ikke/").get("X-Page-Cache") != "hit"
+
+
+def test_hashed_static_files_are_immutable_and_precompressed(client, settings):
+    manifest = settings.STATIC_ROOT / "staticfiles.json"
+    if not manifest.exists():
+        pytest.fail("run collectstatic first (make test does)")
+    hashed = next(p for p in settings.STATIC_ROOT.rglob("*.css") if p.name.count(".") >= 2)
+    assert hashed.with_name(hashed.name + ".br").exists()
+    assert hashed.with_name(hashed.name + ".gz").exists()
+    url = "/static/" + hashed.relative_to(settings.STATIC_ROOT).as_posix()
+    response = client.get(url, headers={"accept-encoding": "br"})
+    assert response.status_code == 200
+    assert "immutable" in response["Cache-Control"]
+    assert response["Content-Encoding"] == "br"
