@@ -12,7 +12,7 @@ PIP := $(VENV)/bin/pip
 # The interpreter named in .python-version, through pyenv when the machine has it.
 BOOT_PYTHON ?= $(shell pyenv which python 2>/dev/null || command -v python$$(cat .python-version) || command -v python3)
 
-.PHONY: run serve test install install-dev setup database check lint format bench clean
+.PHONY: run serve test install install-dev setup database check lint format bench clean backup restore audit
 
 $(VENV)/.installed: requirements.txt .python-version
 	@test -x $(PY) || $(BOOT_PYTHON) -m venv $(VENV)
@@ -58,7 +58,21 @@ test: install-dev
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) scripts/audit_dependencies.py
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Known vulnerabilities in the pinned packages (pip-audit; needs PyPI).
+audit: install-dev
+	$(PY) scripts/audit_dependencies.py
+
+# The database (pg_dump, custom format) and media in one file, backups/veileder-<time>.tar.
+backup: install
+	@$(PY) scripts/backup.py
+
+# make restore FILE=backups/veileder-....tar [FORCE=1 to replace a database that has tables]
+restore: install
+	@test -n "$(FILE)" || { echo "Bruk: make restore FILE=backups/veileder-....tar [FORCE=1]"; exit 1; }
+	@$(PY) scripts/restore.py "$(FILE)" $(if $(FORCE),--force)
 
 # Throughput and latency against a static file; writes docs/performance.md. Needs wrk (Debian).
 bench: setup
