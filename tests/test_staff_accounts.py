@@ -258,3 +258,44 @@ def test_add_totp_device_refuses_unknown_and_non_staff_users(db):
         call_command("add_totp_device", "finnes-ikke")
     with pytest.raises(CommandError, match="ikke ansatt"):
         call_command("add_totp_device", "leser")
+
+
+# --- Every admin view needs the second factor --------------------------------------------------
+
+# Views that must answer before the second factor (or lead to it), and Django's public shortcut.
+OPEN_BEFORE_SECOND_FACTOR = {"login", "logout", "verify_otp", "view_on_site"}
+SAMPLE_ARGUMENTS = {"file_format": "csv", "app_label": "portal", "url": "x"}
+
+
+def admin_urls():
+    from django.contrib import admin
+    from django.urls import URLPattern, URLResolver
+
+    def walk(patterns, prefix):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            elif isinstance(pattern, URLPattern) and pattern.name not in OPEN_BEFORE_SECOND_FACTOR:
+                route = prefix + str(pattern.pattern)
+                for name, value in {**SAMPLE_ARGUMENTS}.items():
+                    route = route.replace(f"<str:{name}>", value).replace(f"<{name}>", value)
+                for converter in ("<int:", "<path:", "<str:", "<slug:"):
+                    while converter in route:
+                        start = route.index(converter)
+                        route = route[:start] + "1" + route[route.index(">", start) + 1 :]
+                yield pattern.name or route, "/admin/" + route.lstrip("^").rstrip("$")
+
+    return list(walk(admin.site.get_urls(), ""))
+
+
+def test_every_admin_view_refuses_a_superuser_without_the_second_factor(
+    client, two_factor, imported
+):
+    boss = User.objects.create_superuser("sjef", password=PASSWORD)
+    client.force_login(boss)
+    urls = admin_urls()
+    assert any("eksport" in url for _, url in urls), "the input exports are among them"
+    for name, url in urls:
+        response = client.get(url)
+        assert response.status_code == 302, (name, url, response.status_code)
+        assert response["Location"].startswith("/admin/login/"), (name, url)
