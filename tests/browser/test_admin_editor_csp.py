@@ -77,12 +77,12 @@ def browser_page(monkeypatch):
                 problems.append(f"console {message.type}: {message.text} {message.location}")
 
         page.on("console", on_console)
-        page.on(
-            "response",
-            lambda response: problems.append(f"{response.status} {response.url}")
-            if response.status >= 400
-            else None,
-        )
+
+        def on_response(response):
+            if response.status >= 400:
+                problems.append(f"{response.status} {response.url}")
+
+        page.on("response", on_response)
         page.on("pageerror", lambda error: problems.append(f"pageerror: {error}"))
         yield page, problems
         browser.close()
