@@ -3,6 +3,7 @@ from django.urls import path
 
 from portal import views
 from portal.feedback import views as feedback_views
+from portal.feeds import ChangesFeed
 from portal.sitemaps import SITEMAPS
 
 app_name = "portal"
@@ -13,10 +14,17 @@ urlpatterns = [
     path("veileder/<slug:slug>/", views.chapter_detail, name="chapter_detail"),
     path("steg/", views.step_list, name="step_list"),
     path("steg/<slug:slug>/", views.step_detail, name="step_detail"),
+    path("steg/<slug:slug>/arbeidsark/", views.workshop_sheet, name="workshop_sheet"),
+    path("steg/<slug:slug>/arbeidsark.pdf", views.workshop_sheet_pdf, name="workshop_sheet_pdf"),
     path("eksempler/", views.example_list, name="example_list"),
     path("eksempler/<slug:slug>/", views.example_detail, name="example_detail"),
     path("begreper/", views.glossary, name="glossary"),
     path("kilder/", views.source_list, name="source_list"),
+    path("sok/", views.search, name="search"),
+    path("veileder.pdf", views.guide_pdf, name="guide_pdf"),
+    path("kortversjon/", views.short_version, name="short_version"),
+    path("kortversjon.pdf", views.short_version_pdf, name="short_version_pdf"),
+    path("endringer.atom", ChangesFeed(), name="feed"),
     path("innspill/", feedback_views.feedback_index, name="feedback_index"),
     path("innspill/kvittering/<uuid:key>/", feedback_views.receipt, name="feedback_receipt"),
     path("innspill/<slug:slug>/", feedback_views.consultation_form, name="feedback_form"),

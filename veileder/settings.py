@@ -295,6 +295,9 @@ CONTENT_VERSION_FILE = Path(
 )
 
 CONTENT_DIR = Path(env("CONTENT_DIR", str(BASE_DIR / "content")))
+# The PDFs (portal/pdf.py) are built once per version of the published content and kept here,
+# shared by the workers on one machine.
+PDF_CACHE_DIR = Path(env("PDF_CACHE_DIR", str(BASE_DIR / ".local" / "pdf")))
 
 LOGGING = {
     "version": 1,
@@ -309,5 +312,9 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["stdout"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint logs every step of every PDF at INFO.
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }

@@ -1,4 +1,10 @@
+import re
+from urllib.parse import urlencode
+
 from django import template
+from django.urls import reverse
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 from portal import markdown
 
@@ -14,3 +20,79 @@ def rendered(text):
 @register.filter(name="markdown")
 def markdown_filter(text):
     return markdown.render_markdown(text)
+
+
+# Main navigation: (label, url name, the views that belong under it).
+MAIN_NAVIGATION = (
+    ("Veilederen", "portal:chapter_list", {"chapter_list", "chapter_detail"}),
+    ("De seks stegene", "portal:step_list", {"step_list", "step_detail", "workshop_sheet"}),
+    ("Eksempler", "portal:example_list", {"example_list", "example_detail"}),
+    ("Begreper", "portal:glossary", {"glossary"}),
+    ("Kilder", "portal:source_list", {"source_list"}),
+    ("Gi innspill", "portal:feedback_index", None),  # None: every view named feedback_*
+)
+
+
+@register.inclusion_tag("includes/main_navigation.html", takes_context=True)
+def main_navigation(context):
+    match = getattr(context.get("request"), "resolver_match", None)
+    current = match.url_name if match and match.app_name == "portal" else ""
+    items = []
+    for label, url_name, views in MAIN_NAVIGATION:
+        is_current = current.startswith("feedback") if views is None else current in views
+        is_page = is_current and current == url_name.split(":")[1]
+        items.append(
+            {"label": label, "url": reverse(url_name), "current": is_current, "page": is_page}
+        )
+    return {"items": items}
+
+
+@register.inclusion_tag("includes/breadcrumbs.html")
+def breadcrumbs(*trail):
+    """`{% breadcrumbs "Veilederen" list_url chapter.title %}`: label/URL pairs, then the page."""
+    *pairs, current = trail
+    links = [{"label": "Forside", "url": reverse("portal:home")}]
+    links += [{"label": pairs[i], "url": pairs[i + 1]} for i in range(0, len(pairs), 2)]
+    return {"links": links, "current": current}
+
+
+@register.filter
+def feedback_link(section_anchor, target):
+    """The address of the input form for one section: `target` is "kapittel=<slug>" or
+    "steg=<slug>", the form (issue 5) reads exactly these parameters and `del`."""
+    kind, _, slug = target.partition("=")
+    return f"{reverse('portal:feedback_index')}?{urlencode({kind: slug, 'del': section_anchor})}"
+
+
+@register.filter
+def latest_update(objects):
+    """When the most recently changed of these objects changed: "Sist oppdatert" on lists."""
+    return max((obj.updated_at for obj in objects), default=None)
+
+
+_SITE_LINK = re.compile(
+    r'href="/(?:(veileder)/([a-z0-9-]+)/|(steg)/([a-z0-9-]+)/|(eksempler)/([a-z0-9-]+)/'
+    r'|(begreper)/#([a-z0-9-]+)|(kilder)/#([a-z0-9-]+))"'
+)
+_PDF_ANCHOR = {
+    "veileder": "kapittel",
+    "steg": "steg",
+    "eksempler": "eksempel",
+    "begreper": "begrep",
+    "kilder": "kilde",
+}
+
+
+@register.filter
+def pdf_links(rendered_html):
+    """In the whole-guide PDF, links to other parts of the guide jump inside the PDF.
+
+    Works on portal.markdown's sanitised output and only swaps an href for a fragment made of the
+    matched slug characters, so the result is as safe as what it was given."""
+
+    def anchor(match):
+        kind, slug = (group for group in match.groups() if group)
+        return f'href="#{_PDF_ANCHOR[kind]}-{slug}"'
+
+    html = conditional_escape(rendered_html)  # escapes anything not already marked safe
+    return mark_safe(_SITE_LINK.sub(anchor, html))  # noqa: S308

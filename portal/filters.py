@@ -1,0 +1,89 @@
+"""The example list's filters: by step (`?steg=`) and theme (`?tema=`), with a count per value.
+
+Each count says how many examples the reader would get by choosing that value together with the
+other filter as it is now set, so a choice never leads to an empty list by surprise. An unknown
+value is ignored rather than giving an empty page.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from portal.models import ExampleCase, ProcessStep, Theme
+
+
+@dataclass(frozen=True)
+class Option:
+    slug: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass(frozen=True)
+class ExampleFilter:
+    examples: list[ExampleCase]
+    steps: list[Option]
+    themes: list[Option]
+    updated_at: dt.datetime | None
+
+    @property
+    def step(self) -> Option | None:
+        return next((o for o in self.steps if o.selected), None)
+
+    @property
+    def theme(self) -> Option | None:
+        return next((o for o in self.themes if o.selected), None)
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(self.step or self.theme)
+
+
+def filter_examples(visible: QuerySet[ExampleCase], params) -> ExampleFilter:
+    """Five queries whatever the filters: the steps, the themes, and the visible examples with
+    their steps and themes. Counting happens here, over that one list."""
+    steps = list(ProcessStep.objects.published())
+    themes = list(Theme.objects.all())
+    step_slug = _known(params.get("steg"), steps)
+    theme_slug = _known(params.get("tema"), themes)
+    examples = list(visible.prefetch_related("steps", "themes"))
+    slugs = {
+        example.pk: (
+            {s.slug for s in example.steps.all()},
+            {t.slug for t in example.themes.all()},
+        )
+        for example in examples
+    }
+
+    def matches(example, step=step_slug, theme=theme_slug) -> bool:
+        example_steps, example_themes = slugs[example.pk]
+        return (not step or step in example_steps) and (not theme or theme in example_themes)
+
+    return ExampleFilter(
+        examples=[e for e in examples if matches(e)],
+        steps=[
+            Option(
+                s.slug,
+                f"{s.order}. {s.name}",
+                sum(matches(e, step=s.slug) for e in examples),
+                s.slug == step_slug,
+            )
+            for s in steps
+        ],
+        themes=[
+            Option(
+                t.slug,
+                t.name,
+                sum(matches(e, theme=t.slug) for e in examples),
+                t.slug == theme_slug,
+            )
+            for t in themes
+        ],
+        updated_at=max((e.updated_at for e in examples), default=None),
+    )
+
+
+def _known(slug: str | None, options: list) -> str:
+    return slug if slug and any(option.slug == slug for option in options) else ""
