@@ -318,3 +318,6 @@ LOGGING = {
         "weasyprint.progress": {"level": "WARNING"},
     },
 }
+# django-axes announces itself at INFO in every process, management commands included; its
+# warnings (failed logins, lockouts) still reach the log.
+LOGGING["loggers"]["axes.apps"] = {"level": "WARNING"}
