@@ -106,7 +106,7 @@ class FeedbackForm(forms.Form):
         },
     )
     email = forms.EmailField(
-        label="E-post (valgfritt)",
+        label="E-post",
         required=False,
         max_length=254,
         help_text=(

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from portal.feedback import services
 from portal.feedback.forms import FeedbackForm
@@ -41,7 +41,7 @@ def _closed_page(request, consultation, moment):
 
 
 @never_cache
-@require_GET
+@require_safe
 def feedback_index(request):
     """/innspill/: the open round's form, a choice between open rounds, or a notice."""
     moment = timezone.now()
@@ -64,7 +64,7 @@ def feedback_index(request):
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def consultation_form(request, slug):
     # The moment the request arrived is what counts against the deadline.
     moment = timezone.now()
@@ -75,7 +75,7 @@ def consultation_form(request, slug):
         return _closed_page(request, consultation, moment)
     params = request.POST if request.method == "POST" else request.GET
     section = services.resolve_section(params)
-    if request.method == "GET":
+    if request.method != "POST":
         return _form_page(request, consultation, FeedbackForm(consultation=consultation), section)
 
     decision = services.check_rate_limit(request)
@@ -105,7 +105,7 @@ def consultation_form(request, slug):
 
 
 @never_cache
-@require_GET
+@require_safe
 def receipt(request, key):
     feedback = services.receipt_for(key, timezone.now())
     if feedback is None:
@@ -136,7 +136,7 @@ def _public_feedback(consultation):
     )
 
 
-@require_GET
+@require_safe
 def published_responses(request, slug):
     """Responses whose authors chose publication and staff approved, once the round closed."""
 
@@ -149,7 +149,7 @@ def published_responses(request, slug):
     return _closed_round_or_notice(request, slug, "responses.html", build)
 
 
-@require_GET
+@require_safe
 def change_log(request, slug):
     """What changed in the guide because of the input, with the input that may be shown."""
 
