@@ -486,6 +486,13 @@ def test_the_rate_limit_answers_429_in_norwegian(client, consultation, settings)
     assert post(other, consultation).status_code == 302
 
 
+def test_correcting_errors_does_not_use_up_the_allowance(client, consultation, settings):
+    settings.FEEDBACK_RATE_LIMIT = "1/h"
+    for _ in range(3):
+        assert post(client, consultation, name="").status_code == 200
+    assert post(client, consultation).status_code == 302
+
+
 def test_a_forged_forwarded_for_header_does_not_escape_the_limit(consultation, settings):
     settings.FEEDBACK_RATE_LIMIT = "1/h"
     settings.PROXY_COUNT = 0

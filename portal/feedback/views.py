@@ -78,6 +78,10 @@ def consultation_form(request, slug):
     if request.method != "POST":
         return _form_page(request, consultation, FeedbackForm(consultation=consultation), section)
 
+    form = FeedbackForm(request.POST, consultation=consultation)
+    if not form.is_valid():
+        return _form_page(request, consultation, form, section)
+    # Only what would be stored counts: correcting a form several times costs no allowance.
     decision = services.check_rate_limit(request)
     if not decision.allowed:
         response = render(
@@ -88,9 +92,6 @@ def consultation_form(request, slug):
         )
         response["Retry-After"] = str(decision.retry_after)
         return response
-    form = FeedbackForm(request.POST, consultation=consultation)
-    if not form.is_valid():
-        return _form_page(request, consultation, form, section)
     try:
         submission = services.submit_feedback(
             consultation,
