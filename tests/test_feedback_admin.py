@@ -111,10 +111,13 @@ def test_input_is_grouped_by_section(staff_client, imported):
 def test_the_detail_shows_every_answer_read_only_and_staff_set_status_and_note(
     staff_client, consultation
 ):
-    feedback = add_feedback(consultation, answers=["Første svar", "", "Tredje svar"])
+    feedback = add_feedback(
+        consultation, answers=["Første svar\nandre linje <br>", "", "Tredje svar"]
+    )
     url = f"{CHANGELIST}{feedback.pk}/change/"
     page = staff_client.get(url).text
-    assert "Første svar" in page and "Tredje svar" in page and "(ikke besvart)" in page
+    assert "Første svar<br>andre linje &lt;br&gt;" in page
+    assert "Tredje svar" in page and "(ikke besvart)" in page
     assert 'name="name"' not in page, "what the respondent sent is read-only"
     response = staff_client.post(
         url, {"status": "under-behandling", "internal_note": "Følges opp av Kari."}

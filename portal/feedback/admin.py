@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import linebreaksbr
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -223,7 +224,8 @@ class FeedbackAdmin(admin.ModelAdmin):
             format_html_join(
                 "",
                 "<dt>{}</dt><dd>{}</dd>",
-                ((question, answer or "(ikke besvart)") for question, answer in rows),
+                # linebreaksbr escapes the answer first, then keeps its line breaks.
+                ((question, linebreaksbr(answer or "(ikke besvart)")) for question, answer in rows),
             ),
         )
 

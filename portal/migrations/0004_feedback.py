@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
                 ('status', models.CharField(choices=[('ny', 'Ny'), ('under-behandling', 'Under behandling'), ('behandlet', 'Behandlet'), ('avvist', 'Avvist'), ('spam', 'Spam')], db_index=True, default='ny', max_length=20, verbose_name='status')),
                 ('internal_note', models.TextField(blank=True, help_text='Bare for saksbehandlerne. Vises aldri offentlig.', verbose_name='intern merknad')),
                 ('publication_approved', models.BooleanField(default=False, verbose_name='godkjent for publisering')),
-                ('publication_approved_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='godkjent for publisering')),
+                ('publication_approved_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='tidspunkt for godkjenning')),
                 ('receipt_sent_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='kvittering sendt på e-post')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='sist endret')),
                 ('chapter', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='feedback', to='portal.chapter', verbose_name='kapittel')),

@@ -110,7 +110,7 @@ class Feedback(models.Model):
     )
     publication_approved = models.BooleanField("godkjent for publisering", default=False)
     publication_approved_at = models.DateTimeField(
-        "godkjent for publisering", null=True, blank=True, editable=False
+        "tidspunkt for godkjenning", null=True, blank=True, editable=False
     )
     receipt_sent_at = models.DateTimeField(
         "kvittering sendt på e-post", null=True, blank=True, editable=False
