@@ -574,3 +574,16 @@ def test_the_e_mail_receipt_is_plain_text(client, consultation, django_capture_o
     message = mail.outbox[0]
     assert message.content_subtype == "plain"
     assert "Ærlig talt & <b>bra</b>" in message.body
+
+
+@pytest.mark.parametrize("page", ["/veileder/om-veilederen/", "/steg/analyse/"])
+def test_every_section_link_on_the_guide_opens_the_form_with_that_section(
+    client, imported_round, page
+):
+    links = re.findall(
+        r'href="(/innspill/\?[^"]+)"[^>]*>Gi innspill til denne delen', client.get(page).text
+    )
+    assert links, "the page has section links"
+    for link in links:
+        form = client.get(link.replace("&amp;", "&")).text
+        assert re.search(r"Innspillet ditt gjelder <strong>delen «[^»]+» i", form), link

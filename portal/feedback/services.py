@@ -106,6 +106,23 @@ class Section:
         return params
 
 
+# Sections of a step page that come from its lists, not from its Markdown body, as
+# templates/portal/step_detail.html shows them: anchor -> (title, the field that must have text).
+STEP_LIST_SECTIONS = {
+    "spørsmål-å-diskutere": ("Spørsmål å diskutere", "questions"),
+    "fylkeskommunens-roller": ("Fylkeskommunens roller", "roles"),
+    "momenter-hos-eu": ("Tilsvarende momenter hos EU", "eu_elements"),
+}
+
+
+def _heading_title(page, anchor: str) -> str:
+    if isinstance(page, ProcessStep) and anchor in STEP_LIST_SECTIONS:
+        title, field = STEP_LIST_SECTIONS[anchor]
+        return title if getattr(page, field).strip() else ""
+    heading = _find_heading(render(page.body).toc, anchor)
+    return heading.title if heading else ""
+
+
 def _find_heading(entries: list[TocEntry], anchor: str) -> TocEntry | None:
     for entry in entries:
         if entry.anchor == anchor:
@@ -141,13 +158,8 @@ def resolve_section(params: Mapping[str, str]) -> Section | None:
     page = chapter or step
     if page is None:
         return None
-    heading = _find_heading(render(page.body).toc, anchor) if anchor else None
-    return Section(
-        chapter=chapter,
-        step=step,
-        anchor=heading.anchor if heading else "",
-        title=heading.title if heading else "",
-    )
+    title = _heading_title(page, anchor) if anchor else ""
+    return Section(chapter=chapter, step=step, anchor=anchor if title else "", title=title)
 
 
 # --- Submitting ------------------------------------------------------------------------------
