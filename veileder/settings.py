@@ -120,7 +120,9 @@ if env_bool("DATABASE_POOL", True):
         "pool": {
             "min_size": 1,
             "max_size": int(env("DATABASE_POOL_MAX_SIZE", "4")),
-            "timeout": 10,
+            # How long a request waits for a connection; with the database down, this is how
+            # long /health/ready and uncached pages take to answer with 503 / the error page.
+            "timeout": float(env("DATABASE_POOL_TIMEOUT", "5")),
         }
     }
 
