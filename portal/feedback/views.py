@@ -8,14 +8,14 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from portal.feedback import services
+from portal.feedback import sections, services
 from portal.feedback.forms import FeedbackForm
 from portal.models import Consultation, Feedback
 
 TEMPLATES = "portal/feedback"
 
 
-def _section_query(section: services.Section | None) -> str:
+def _section_query(section: sections.Section | None) -> str:
     return f"?{urlencode(section.query())}" if section else ""
 
 
@@ -46,7 +46,7 @@ def feedback_index(request):
     """/innspill/: the open round's form, a choice between open rounds, or a notice."""
     moment = timezone.now()
     open_rounds = list(Consultation.objects.open_at(moment).prefetch_related("questions"))
-    section = services.resolve_section(request.GET)
+    section = sections.resolve_section(request.GET)
     if len(open_rounds) == 1:
         consultation = open_rounds[0]
         return _form_page(request, consultation, FeedbackForm(consultation=consultation), section)
@@ -74,7 +74,7 @@ def consultation_form(request, slug):
     if not services.is_open(consultation, moment):
         return _closed_page(request, consultation, moment)
     params = request.POST if request.method == "POST" else request.GET
-    section = services.resolve_section(params)
+    section = sections.resolve_section(params)
     if request.method != "POST":
         return _form_page(request, consultation, FeedbackForm(consultation=consultation), section)
 
