@@ -334,6 +334,9 @@ def test_the_export_command_writes_csv_and_xlsx(consultation, tmp_path):
     call_command("export_feedback", "--consultation", consultation.slug, "--output", str(csv_path))
     rows = read_csv(csv_path.read_bytes())
     assert [row[rows[0].index("Navn")] for row in rows[1:]] == ["Kari"], "no spam by default"
+    out = io.StringIO()
+    call_command("export_feedback", stdout=out)
+    assert read_csv(out.getvalue().encode("utf-8"))[1][4] == "Kari"
     xlsx_path = tmp_path / "innspill.xlsx"
     call_command("export_feedback", "--format", "xlsx", "--output", str(xlsx_path))
     sheet = openpyxl.load_workbook(xlsx_path).active

@@ -38,6 +38,8 @@ class Command(BaseCommand):
             with Path(output).open("w", encoding="utf-8-sig", newline="") as stream:
                 export.write_csv(queryset, stream)
         else:
+            # The BOM here too, so a redirect to a file opens in Excel with æøå intact.
+            self.stdout.write("\ufeff", ending="")
             export.write_csv(queryset, self.stdout)
         if output:
             message = f"{queryset.count()} innspill skrevet til {output}."
