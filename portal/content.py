@@ -93,7 +93,8 @@ def _datetime(value: Any) -> str:
         raise ValueError("skal være et tidspunkt som 2027-03-01T12:00:00+01:00")
     if timezone.is_naive(value):
         value = value.replace(tzinfo=OSLO)
-    return value.astimezone(dt.UTC).isoformat()
+    # Deadlines are whole minutes (see Consultation.save).
+    return value.replace(second=0, microsecond=0).astimezone(dt.UTC).isoformat()
 
 
 def _choice(*allowed: str) -> Callable[[Any], str]:

@@ -42,6 +42,12 @@ class Consultation(Publishable):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs):
+        # A deadline is a minute: "closed from 12:00" must not let 12:00:59 in.
+        self.opens_at = self.opens_at.replace(second=0, microsecond=0)
+        self.closes_at = self.closes_at.replace(second=0, microsecond=0)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("portal:feedback_index")
 
