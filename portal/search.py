@@ -2,7 +2,8 @@
 
 Each searchable model has a stored, weighted tsvector (`search_vector`: title A, lead or summary B,
 body C) with a GIN index, which PostgreSQL keeps current on every save (a generated column), so
-a search ranks on that column and never computes to_tsvector per row.
+a search ranks on that column and never computes to_tsvector per row. A query that matches more
+than MAX_FULLY_RANKED documents is ranked on `search_head` (title and lead only) instead.
 
 The user's words go through `websearch_to_tsquery` (never raw `to_tsquery`), so quotes, `or`,
 `-word` work and nothing a user types is query syntax. Norwegian stemming lets "strategier" find
@@ -17,10 +18,12 @@ text, and are escaped before the only markup they may contain, `<mark>`, is put 
 
 import math
 import re
+import threading
 from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -30,12 +33,15 @@ from portal.models import Chapter, ExampleCase, GlossaryTerm, Page, ProcessStep,
 MAX_QUERY_LENGTH = 200
 PER_PAGE = 20
 # Per stem of the query, at most this many similar words from the vocabulary are added.
-SIMILAR_WORDS_PER_STEM = 12
-MAX_EXPANDED_STEMS = 8
-# pg_trgm's default (0.6) misses a dropped letter in a short word ("strtegi" for "strategi").
-WORD_SIMILARITY_THRESHOLD = 0.5
+SIMILAR_WORDS_PER_STEM = 6
+MAX_EXPANDED_STEMS = 4
+# Up to this many matches are ranked on the whole text. A query that matches more (a word most
+# documents use) is ranked on title and lead alone: reading every matching document's vector
+# costs more than the 25 ms a search may take, and where a very common word stands in the body
+# says little about which document the reader wants.
+MAX_FULLY_RANKED = 1000
 # ts_headline parses all the text it is given: a window around the first match keeps it cheap.
-SNIPPET_WINDOW_BEFORE, SNIPPET_WINDOW_AFTER = 200, 1200
+SNIPPET_WINDOW_BEFORE, SNIPPET_WINDOW_AFTER = 120, 480
 # Private-use characters mark the highlighted words until the snippet has been escaped.
 _MARK_START, _MARK_END = "\ue000", "\ue001"
 HEADLINE_OPTIONS = (
@@ -54,14 +60,28 @@ class Kind:
     model: type
     title_field: str
     text_fields: tuple[str, ...]  # Markdown or plain text shown in the snippet, in order
+    url_name: str
+    on_list_page: bool = False  # one page lists them all, with the slug as an anchor
+
+    def url(self, slug: str) -> str:
+        if self.on_list_page:
+            return f"{reverse(self.url_name)}#{slug}"
+        return reverse(self.url_name, args=[slug])
 
 
 KINDS = (
-    Kind("chapter", "Kapittel", Chapter, "title", ("lead", "body")),
-    Kind("step", "Steg", ProcessStep, "name", ("summary", "body", "questions")),
-    Kind("example", "Eksempel", ExampleCase, "title", ("summary", "body")),
-    Kind("term", "Begrep", GlossaryTerm, "term", ("definition",)),
-    Kind("page", "Side", Page, "title", ("lead", "body")),
+    Kind("chapter", "Kapittel", Chapter, "title", ("lead", "body"), "portal:chapter_detail"),
+    Kind(
+        "step",
+        "Steg",
+        ProcessStep,
+        "name",
+        ("summary", "body", "questions"),
+        "portal:step_detail",
+    ),
+    Kind("example", "Eksempel", ExampleCase, "title", ("summary", "body"), "portal:example_detail"),
+    Kind("term", "Begrep", GlossaryTerm, "term", ("definition",), "portal:glossary", True),
+    Kind("page", "Side", Page, "title", ("lead", "body"), "portal:page_detail"),
 )
 KINDS_BY_KEY = {kind.key: kind for kind in KINDS}
 
@@ -106,16 +126,35 @@ class SearchResults:
 
 # Both statements are put together from constants in this module only; every value that comes
 # from a reader is a query parameter.
-def _ranked_union() -> str:
-    parts = [
-        f"SELECT '{kind.key}' AS kind, d.id, "  # noqa: S608
-        "ts_rank(d.search_vector, q.exact) * 2 + ts_rank(d.search_vector, q.wide) AS rank "
-        f"FROM {kind.model._meta.db_table} AS d, q "
-        f"WHERE d.status = '{Status.PUBLISHED}' AND d.search_vector @@ q.wide"
-        for kind in KINDS
-    ]
-    return "\n    UNION ALL ".join(parts)
+def _rank(column: str) -> str:
+    exact = f"ts_rank(d.{column}, (SELECT exact FROM q))"  # noqa: S608
+    return f"{exact} * 2 + ts_rank(d.{column}, (SELECT wide FROM q))"  # noqa: S608
 
+
+# Every match, ranked on title and lead. The tsqueries come from scalar subqueries, which
+# PostgreSQL evaluates once and hands to the GIN index (a CTE column joined in would hide them).
+_MATCHES = "\n        UNION ALL ".join(
+    f"SELECT '{kind.key}' AS kind, d.id, {_rank('search_head')} AS head_rank "  # noqa: S608
+    f"FROM {kind.model._meta.db_table} AS d "
+    f"WHERE d.search_vector @@ (SELECT wide FROM q) AND d.status = '{Status.PUBLISHED}'"
+    for kind in KINDS
+)
+# The same matches ranked on the whole text, when there are few enough to read them all.
+_FULLY_RANKED = "\n        UNION ALL ".join(
+    f"SELECT m.kind, m.id, {_rank('search_vector')} AS rank "  # noqa: S608
+    f"FROM matches AS m JOIN {kind.model._meta.db_table} AS d ON d.id = m.id "
+    f"WHERE m.kind = '{kind.key}' AND (SELECT total FROM counted) <= {MAX_FULLY_RANKED}"
+    for kind in KINDS
+)
+
+# What a shown result needs: its slug, title and the texts the snippet comes from. Only for the
+# page of results, after the LIMIT.
+_SHOWN = "\n    ".join(
+    f"WHEN '{kind.key}' THEN (SELECT ARRAY[slug::text, {kind.title_field}::text, "  # noqa: S608
+    f"{', '.join(kind.text_fields)}] "
+    f"FROM {kind.model._meta.db_table} WHERE id = page.id)"
+    for kind in KINDS
+)
 
 # %(query)s is the reader's text, %(expand)s the same text or '' when it is not to be widened.
 SEARCH_SQL = f"""
@@ -125,24 +164,43 @@ WITH stems AS (
     ORDER BY length(lexeme) DESC
     LIMIT {MAX_EXPANDED_STEMS}
 ), near_words AS (
+    -- At pg_trgm's default thresholds, <%% finds words that contain the stem ("utvikling" in
+    -- "næringsutvikling") and %% words spelled nearly alike ("strtegi" for "strategi").
     SELECT v.word FROM stems CROSS JOIN LATERAL (
         SELECT word FROM portal_search_vocabulary
-        WHERE stems.lexeme <%% word AND word <> stems.lexeme AND word NOT LIKE '%%-%%'
-        ORDER BY word_similarity(stems.lexeme, word) DESC, ndoc DESC
+        WHERE (stems.lexeme <%% word OR stems.lexeme %% word)
+          AND word <> stems.lexeme AND word NOT LIKE '%%-%%'
+        ORDER BY greatest(word_similarity(stems.lexeme, word), similarity(stems.lexeme, word)) DESC,
+                 ndoc DESC
         LIMIT {SIMILAR_WORDS_PER_STEM}
     ) AS v
 ), terms AS (
     SELECT websearch_to_tsquery('norwegian', %(query)s) AS exact,
            (SELECT portal_tsquery_or_agg(plainto_tsquery('simple', word)) FROM near_words) AS extra
-), q AS (
-    SELECT exact, CASE WHEN extra IS NULL THEN exact ELSE exact || extra END AS wide FROM terms
+), q AS MATERIALIZED (
+    SELECT exact, coalesce(exact || extra, exact) AS wide FROM terms
+), matches AS MATERIALIZED (
+        {_MATCHES}
+), counted AS MATERIALIZED (
+    SELECT count(*) AS total FROM matches
+), fully_ranked AS (
+        {_FULLY_RANKED}
 )
-SELECT hits.kind, hits.id, count(*) OVER () AS total, (SELECT wide::text FROM q) AS wide
+SELECT page.kind, (SELECT total FROM counted), (SELECT wide::text FROM q), CASE page.kind
+    {_SHOWN}
+    END
 FROM (
-    {_ranked_union()}
-) AS hits
-ORDER BY hits.rank DESC, hits.kind, hits.id
-LIMIT %(limit)s OFFSET %(offset)s
+    SELECT ranked.kind, ranked.id, ranked.rank
+    FROM (
+        SELECT kind, id, rank FROM fully_ranked
+        UNION ALL
+        SELECT kind, id, head_rank FROM matches
+        WHERE (SELECT total FROM counted) > {MAX_FULLY_RANKED}
+    ) AS ranked
+    ORDER BY ranked.rank DESC, ranked.kind, ranked.id
+    LIMIT %(limit)s OFFSET %(offset)s
+) AS page
+ORDER BY page.rank DESC, page.kind, page.id
 """  # noqa: S608
 
 HEADLINE_SQL = """
@@ -165,11 +223,7 @@ def search(raw_query: str | None, *, page: int = 1) -> SearchResults:
     page = max(1, page)
     if not query:
         return SearchResults(query="", hits=[], total=0, page=1, shortened=shortened)
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
-            [str(WORD_SIMILARITY_THRESHOLD)],
-        )
+    with connection.cursor() as cursor:
         cursor.execute(
             SEARCH_SQL,
             {
@@ -184,44 +238,36 @@ def search(raw_query: str | None, *, page: int = 1) -> SearchResults:
         if page > 1:  # past the last page: show the first
             return search(raw_query, page=1)
         return SearchResults(query=query, hits=[], total=0, page=1, shortened=shortened)
-    total, wide_query = rows[0][2], rows[0][3]
+    total, wide_query = rows[0][1], rows[0][2]
     return SearchResults(
         query=query,
-        hits=_hits([(kind, pk) for kind, pk, _, _ in rows], wide_query),
+        hits=_hits(
+            [
+                (KINDS_BY_KEY[kind], slug, title, texts)
+                for kind, _, _, (slug, title, *texts) in rows
+            ],
+            wide_query,
+        ),
         total=total,
         page=page,
         shortened=shortened,
     )
 
 
-def _hits(ranked: list[tuple[str, int]], tsquery_text: str) -> list[Hit]:
-    objects = {}
-    for kind in KINDS:
-        ids = [pk for key, pk in ranked if key == kind.key]
-        if ids:
-            fields = ["id", "slug", kind.title_field, *kind.text_fields]
-            for obj in kind.model.objects.filter(pk__in=ids).only(*fields):
-                objects[kind.key, obj.pk] = obj
-    found = [(KINDS_BY_KEY[key], objects[key, pk]) for key, pk in ranked if (key, pk) in objects]
+def _hits(found: list[tuple[Kind, str, str, list[str]]], tsquery_text: str) -> list[Hit]:
     lexemes = _lexemes(tsquery_text)
-    texts = [_window(_plain(kind, obj), lexemes) for kind, obj in found]
+    windows = [_CONTROL.sub(" ", _window(_plain(texts), lexemes)) for _, _, _, texts in found]
     with connection.cursor() as cursor:
-        cursor.execute(HEADLINE_SQL, [tsquery_text, HEADLINE_OPTIONS, texts])
+        cursor.execute(HEADLINE_SQL, [tsquery_text, HEADLINE_OPTIONS, windows])
         headlines = [row[0] for row in cursor.fetchall()]
     return [
-        Hit(
-            kind=kind,
-            title=getattr(obj, kind.title_field),
-            url=obj.get_absolute_url(),
-            snippet=highlighted(headline),
-        )
-        for (kind, obj), headline in zip(found, headlines, strict=True)
+        Hit(kind=kind, title=title, url=kind.url(slug), snippet=highlighted(headline))
+        for (kind, slug, title, _), headline in zip(found, headlines, strict=True)
     ]
 
 
-def _plain(kind: Kind, obj) -> str:
-    text = " ".join(plain_text(getattr(obj, name)) for name in kind.text_fields)
-    return _CONTROL.sub(" ", text)
+def _plain(texts: list[str | None]) -> str:
+    return " ".join(plain_text(text) for text in texts)
 
 
 _LEXEME = re.compile(r"'((?:[^']|'')+)'")
@@ -256,13 +302,28 @@ def refresh_vocabulary() -> None:
         cursor.execute("REFRESH MATERIALIZED VIEW CONCURRENTLY portal_search_vocabulary")
 
 
+class _RefreshState(threading.local):
+    scheduled = 0  # how many refreshes this thread has asked for
+    covered = 0  # how many of those the last refresh made unnecessary
+
+
+_refresh_state = _RefreshState()
+
+
 def _schedule_vocabulary_refresh(**kwargs) -> None:
-    # Once per transaction, after it commits: an import saves dozens of objects in one.
-    if connection.in_atomic_block and any(
-        func is refresh_vocabulary for _, func, _ in connection.run_on_commit
-    ):
-        return
-    transaction.on_commit(refresh_vocabulary, robust=True)
+    """After the change commits, refresh the vocabulary: once per transaction, however many
+    objects it saved (an import saves dozens). Every save asks; the first callback to run after
+    the commit refreshes and marks all requests made so far as done, the rest return at once."""
+    _refresh_state.scheduled += 1
+    number = _refresh_state.scheduled
+
+    def refresh_if_needed() -> None:
+        if _refresh_state.covered >= number:
+            return
+        _refresh_state.covered = _refresh_state.scheduled
+        refresh_vocabulary()
+
+    transaction.on_commit(refresh_if_needed, robust=True)
 
 
 def connect_signals() -> None:

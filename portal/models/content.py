@@ -34,8 +34,19 @@ def weighted_search_vector(title: str, lead: str | None, *body: str) -> models.G
     )
 
 
-# The history keeps what editors wrote; the derived search column would only bloat it.
-SEARCH_HISTORY_EXCLUDED = ["search_vector"]
+def head_search_vector(title: str, lead: str | None) -> models.GeneratedField:
+    """Title (A) and lead (B) alone: small enough to rank thousands of matches cheaply when a
+    query matches too many documents to rank them all on `search_vector` (portal/search.py)."""
+    parts = SearchVector(title, config="norwegian", weight="A")
+    if lead:
+        parts = parts + SearchVector(lead, config="norwegian", weight="B")
+    return models.GeneratedField(
+        expression=parts, output_field=SearchVectorField(), db_persist=True, editable=False
+    )
+
+
+# The history keeps what editors wrote; the derived search columns would only bloat it.
+SEARCH_HISTORY_EXCLUDED = ["search_vector", "search_head"]
 
 
 class Theme(models.Model):
@@ -72,6 +83,7 @@ class ProcessStep(Publishable):
     search_vector = weighted_search_vector(
         "name", "summary", "body", "questions", "roles", "eu_elements"
     )
+    search_head = head_search_vector("name", "summary")
 
     history = HistoricalRecords(excluded_fields=SEARCH_HISTORY_EXCLUDED)
 
@@ -117,6 +129,7 @@ class Chapter(Publishable):
     )
 
     search_vector = weighted_search_vector("title", "lead", "body")
+    search_head = head_search_vector("title", "lead")
 
     history = HistoricalRecords(excluded_fields=SEARCH_HISTORY_EXCLUDED)
 
@@ -183,6 +196,7 @@ class ExampleCase(Publishable):
     )
 
     search_vector = weighted_search_vector("title", "summary", "body", "region")
+    search_head = head_search_vector("title", "summary")
 
     history = HistoricalRecords(excluded_fields=SEARCH_HISTORY_EXCLUDED)
 
@@ -206,6 +220,7 @@ class GlossaryTerm(Publishable):
     definition = MarkdownxField("forklaring")
 
     search_vector = weighted_search_vector("term", None, "definition")
+    search_head = head_search_vector("term", None)
 
     history = HistoricalRecords(excluded_fields=SEARCH_HISTORY_EXCLUDED)
 
@@ -230,6 +245,7 @@ class Page(Publishable):
     body = MarkdownxField("tekst")
 
     search_vector = weighted_search_vector("title", "lead", "body")
+    search_head = head_search_vector("title", "lead")
 
     history = HistoricalRecords(excluded_fields=SEARCH_HISTORY_EXCLUDED)
 
