@@ -12,7 +12,7 @@ PIP := $(VENV)/bin/pip
 # The interpreter named in .python-version, through pyenv when the machine has it.
 BOOT_PYTHON ?= $(shell pyenv which python 2>/dev/null || command -v python$$(cat .python-version) || command -v python3)
 
-.PHONY: run serve test install install-dev setup database check lint format bench clean backup restore audit
+.PHONY: run serve test install install-dev setup database check lint format bench bench-search clean backup restore audit
 
 $(VENV)/.installed: requirements.txt .python-version
 	@test -x $(PY) || $(BOOT_PYTHON) -m venv $(VENV)
@@ -45,6 +45,7 @@ setup: database
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py import_content
 	$(PY) manage.py collectstatic --no-input --verbosity 0
+	$(PY) manage.py build_pdfs --verbosity 0
 
 # Production mode (DEBUG off, whitenoise) on plain HTTP, which only DJANGO_LOCAL_HTTP allows.
 run: setup
@@ -78,6 +79,10 @@ restore: install
 bench: setup
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(PY) bench/run_bench.py $(BENCH_ARGS)
+
+# Search latency over 5,000 generated documents in its own database; prints p50/p95.
+bench-search: install
+	$(PY) bench/search_bench.py $(BENCH_ARGS)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

@@ -19,5 +19,7 @@ class Command(BaseCommand):
         documents += [pdf.workshop_sheet(step) for step in ProcessStep.objects.published()]
         for document in documents:
             path = pdf.cached_pdf(document)
-            self.stdout.write(f"{document.name}.pdf: {path}")
-        self.stdout.write(self.style.SUCCESS(f"{len(documents)} PDF-er er klare."))
+            if options["verbosity"] >= 2:
+                self.stdout.write(f"{document.name}.pdf: {path}")
+        if options["verbosity"] >= 1:
+            self.stdout.write(self.style.SUCCESS(f"{len(documents)} PDF-er er klare."))
