@@ -184,8 +184,9 @@ def render_pdf(document: Document) -> bytes:
         CSS(filename=finders.find(name), font_config=fonts, url_fetcher=fetcher)
         for name in STYLESHEETS
     ]
+    # PDF/UA: a tagged PDF (headings, lists, reading order, language) that screen readers can use.
     return HTML(string=html, base_url=settings.SITE_URL + "/", url_fetcher=fetcher).write_pdf(
-        stylesheets=stylesheets, font_config=fonts
+        stylesheets=stylesheets, font_config=fonts, pdf_variant="pdf/ua-1"
     )
 
 

@@ -65,12 +65,21 @@ def test_the_whole_guide(client, guide):
     assert "Kommunal- og distriktsdepartementet" in first_page
     assert any("Inter" in name for name in fonts_of(reader))
     assert reader.metadata.title == "Smart spesialisering – veileder for fylkeskommunen"
+    # Tagged for screen readers (PDF/UA), in Norwegian.
+    catalog = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in catalog and catalog["/MarkInfo"]["/Marked"]
+    assert catalog["/Lang"] == "nb"
 
 
 def test_links_inside_the_guide_jump_inside_the_pdf(guide):
     html = pdf.render_to_string("pdf/guide.html", pdf._guide_context())
     assert 'href="/steg/' not in html and 'href="#steg-analyse"' in html
     assert 'id="steg-analyse"' in html
+    # Headings that recur ("Vanlige fallgruver" in every step) still get an anchor each.
+    ids = re.findall(r' id="([^"]+)"', html)
+    assert len(ids) == len(set(ids))
+    targets = set(re.findall(r'href="#([^"]+)"', html))
+    assert targets <= set(ids), "every link inside the PDF has somewhere to go"
 
 
 def test_the_short_version_page_and_pdf(client, guide):

@@ -83,16 +83,23 @@ _PDF_ANCHOR = {
 }
 
 
-@register.filter
-def pdf_links(rendered_html):
-    """In the whole-guide PDF, links to other parts of the guide jump inside the PDF.
+_LOCAL_TARGET = re.compile(r'(id="|href="#)([^"]+)"')
 
-    Works on portal.markdown's sanitised output and only swaps an href for a fragment made of the
-    matched slug characters, so the result is as safe as what it was given."""
+
+@register.filter
+def pdf_links(rendered_html, scope=""):
+    """In the whole-guide PDF, links to other parts of the guide jump inside the PDF, and the
+    heading anchors of each chapter or step get `scope` in front, since the same heading
+    ("Vanlige fallgruver") recurs across the guide's parts.
+
+    Works on portal.markdown's sanitised output and only rewrites attribute values into fragments
+    made of the matched characters and slug characters, so the result is as safe as the input."""
 
     def anchor(match):
         kind, slug = (group for group in match.groups() if group)
         return f'href="#{_PDF_ANCHOR[kind]}-{slug}"'
 
     html = conditional_escape(rendered_html)  # escapes anything not already marked safe
+    if scope:
+        html = _LOCAL_TARGET.sub(lambda m: f'{m.group(1)}{scope}-{m.group(2)}"', html)
     return mark_safe(_SITE_LINK.sub(anchor, html))  # noqa: S308
