@@ -256,7 +256,11 @@ def main() -> int:
         f"{'all queries':32} {p50:8.1f} {p95:8.1f}   target p95 <= {TARGET_P95_MS:.0f} ms: "
         f"{verdict}"
     )
-    print(f"mean {statistics.fmean(every):.1f} ms, max {max(every):.1f} ms")
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(
+        f"mean {statistics.fmean(every):.1f} ms, max {max(every):.1f} ms; "
+        f"load average during the run {load} on {os.cpu_count()} CPUs"
+    )
     return 0 if p95 <= TARGET_P95_MS else 1
 
 
