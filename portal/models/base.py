@@ -20,6 +20,19 @@ class PublishableQuerySet(models.QuerySet):
         return self.published()
 
 
+# Stored tsvectors: search's SQL reads them in the database; no page needs them in Python, and
+# they are the widest columns a content row has.
+SEARCH_COLUMNS = ("search_vector", "search_head")
+
+
+class PublishableManager(models.Manager.from_queryset(PublishableQuerySet)):
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        names = {field.name for field in self.model._meta.concrete_fields}
+        deferred = [column for column in SEARCH_COLUMNS if column in names]
+        return queryset.defer(*deferred) if deferred else queryset
+
+
 class Publishable(models.Model):
     status = models.CharField(
         "status", max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
@@ -29,7 +42,7 @@ class Publishable(models.Model):
     # What the content importer last wrote; lets a re-import tell an admin edit from a stale file.
     import_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
 
-    objects = PublishableQuerySet.as_manager()
+    objects = PublishableManager()
 
     class Meta:
         abstract = True
