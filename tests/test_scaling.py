@@ -11,8 +11,10 @@ from django.conf import global_settings
 from django.contrib.auth.models import User
 
 from portal.content import import_content
-from portal.models import Chapter
+from portal.models import Chapter, Consultation, Feedback
+from tests.conftest import feedback_form_data
 from tests.servers import gunicorn
+from tests.test_feedback_server import Respondent
 
 pytestmark = [pytest.mark.server, pytest.mark.django_db(transaction=True)]
 
@@ -53,6 +55,7 @@ def two_instances(content_dir, settings):
         "REDIS_URL": "redis://127.0.0.1:6379/14",
         "CACHE_KEY_PREFIX": f"scale-{uuid.uuid4().hex}",
         "STAFF_REQUIRE_2FA": "0",
+        "FEEDBACK_RATE_LIMIT": "2/h",
     }
     with gunicorn(**shared) as first, gunicorn(**shared) as second:
         yield first, second
@@ -100,3 +103,17 @@ def test_an_edit_published_through_one_instance_shows_on_the_other_at_once(two_i
     headers, page = reader.get(second + CHAPTER)
     assert "Ny ingress publisert gjennom den første instansen." in page
     assert headers["X-Page-Cache"] == "miss"
+
+
+def test_the_input_rate_limit_counts_submissions_on_every_instance(two_instances):
+    first, second = two_instances
+    consultation = Consultation.objects.get(slug="innspill-veileder")
+    path = f"/innspill/{consultation.slug}/"
+    statuses = []
+    for base in (first, second, second):
+        respondent = Respondent(base, path)
+        respondent.fetch_form()
+        status, _, _ = respondent.submit(feedback_form_data(consultation))
+        statuses.append(status)
+    assert statuses == [200, 200, 429], "the limit of 2 an hour is one limit, not one per instance"
+    assert Feedback.objects.count() == 2
