@@ -117,16 +117,14 @@ def _slug_list(value: Any) -> list[str]:
 
 @dataclass(frozen=True)
 class Field:
-    key: str
-    attr: str
+    key: str  # the front matter key, and the model field it fills
     parse: Callable[[Any], Any] = _text
     required: bool = False
 
 
 @dataclass(frozen=True)
 class Relation:
-    key: str
-    attr: str
+    key: str  # the front matter key, and the many-to-many field it fills
     kind: str
     minimum: int = 0
 
@@ -155,13 +153,13 @@ class Kind:
         return keys
 
 
-STATUS = Field("status", "status", _choice(Status.PUBLISHED, Status.DRAFT))
+STATUS = Field("status", _choice(Status.PUBLISHED, Status.DRAFT))
 
 KINDS: dict[str, Kind] = {
     "theme": Kind(
         "tema",
         Theme,
-        (Field("name", "name", required=True), Field("description", "description")),
+        (Field("name", required=True), Field("description")),
         list_file="themes.yaml",
         has_status=False,
     ),
@@ -169,19 +167,19 @@ KINDS: dict[str, Kind] = {
         "kilde",
         Source,
         (
-            Field("title", "title", required=True),
-            Field("publisher", "publisher"),
-            Field("year", "year", _int),
-            Field("url", "url"),
-            Field("kind", "kind", _choice(*Source.Kind.values), required=True),
-            Field("note", "note"),
+            Field("title", required=True),
+            Field("publisher"),
+            Field("year", _int),
+            Field("url"),
+            Field("kind", _choice(*Source.Kind.values), required=True),
+            Field("note"),
         ),
         list_file="sources.yaml",
     ),
     "glossary": Kind(
         "begrep",
         GlossaryTerm,
-        (Field("term", "term", required=True),),
+        (Field("term", required=True),),
         list_file="glossary.yaml",
         body_attr="definition",
     ),
@@ -189,12 +187,12 @@ KINDS: dict[str, Kind] = {
         "steg",
         ProcessStep,
         (
-            Field("order", "order", _int, required=True),
-            Field("name", "name", required=True),
-            Field("summary", "summary", required=True),
-            Field("questions", "questions", _lines),
-            Field("roles", "roles", _lines),
-            Field("eu_elements", "eu_elements", _lines),
+            Field("order", _int, required=True),
+            Field("name", required=True),
+            Field("summary", required=True),
+            Field("questions", _lines),
+            Field("roles", _lines),
+            Field("eu_elements", _lines),
         ),
         folder="steps",
         body_attr="body",
@@ -203,12 +201,12 @@ KINDS: dict[str, Kind] = {
         "kapittel",
         Chapter,
         (
-            Field("title", "title", required=True),
-            Field("part", "part", _choice(*Chapter.Part.values), required=True),
-            Field("order", "order", _int, required=True),
-            Field("lead", "lead", required=True),
+            Field("title", required=True),
+            Field("part", _choice(*Chapter.Part.values), required=True),
+            Field("order", _int, required=True),
+            Field("lead", required=True),
         ),
-        relations=(Relation("steps", "steps", "step"),),
+        relations=(Relation("steps", "step"),),
         folder="chapters",
         body_attr="body",
     ),
@@ -216,15 +214,15 @@ KINDS: dict[str, Kind] = {
         "eksempel",
         ExampleCase,
         (
-            Field("title", "title", required=True),
-            Field("summary", "summary", required=True),
-            Field("region", "region"),
-            Field("kind", "kind", _choice(*ExampleCase.Kind.values), required=True),
+            Field("title", required=True),
+            Field("summary", required=True),
+            Field("region"),
+            Field("kind", _choice(*ExampleCase.Kind.values), required=True),
         ),
         relations=(
-            Relation("steps", "steps", "step", minimum=1),
-            Relation("themes", "themes", "theme", minimum=1),
-            Relation("sources", "sources", "source"),
+            Relation("steps", "step", minimum=1),
+            Relation("themes", "theme", minimum=1),
+            Relation("sources", "source"),
         ),
         folder="examples",
         body_attr="body",
@@ -232,7 +230,7 @@ KINDS: dict[str, Kind] = {
     "page": Kind(
         "side",
         Page,
-        (Field("title", "title", required=True), Field("lead", "lead")),
+        (Field("title", required=True), Field("lead")),
         folder="pages",
         body_attr="body",
     ),
@@ -240,9 +238,9 @@ KINDS: dict[str, Kind] = {
         "innspillsrunde",
         Consultation,
         (
-            Field("title", "title", required=True),
-            Field("opens_at", "opens_at", _datetime, required=True),
-            Field("closes_at", "closes_at", _datetime, required=True),
+            Field("title", required=True),
+            Field("opens_at", _datetime, required=True),
+            Field("closes_at", _datetime, required=True),
         ),
         folder="consultations",
         body_attr="introduction",
@@ -336,7 +334,7 @@ def _record(
         if spec.required and raw in (None, ""):
             fail(spec.key, f"mangler {spec.key}")
         try:
-            values[spec.attr] = spec.parse(raw)
+            values[spec.key] = spec.parse(raw)
         except ValueError as error:
             fail(spec.key, f"«{spec.key}» {error}")
     if kind.has_status:
@@ -353,10 +351,10 @@ def _record(
     relations = {}
     for relation in kind.relations:
         try:
-            relations[relation.attr] = _slug_list(data.get(relation.key))
+            relations[relation.key] = _slug_list(data.get(relation.key))
         except ValueError as error:
             fail(relation.key, f"«{relation.key}» {error}")
-        if len(relations[relation.attr]) < relation.minimum:
+        if len(relations[relation.key]) < relation.minimum:
             fail(relation.key, f"«{relation.key}» må ha minst {relation.minimum}")
 
     questions = []
@@ -456,7 +454,7 @@ def _check_references(records: dict[str, list[Record]]) -> None:
             target = KINDS[relation.kind]
             existing = known.get(relation.kind, set())
             for record in items:
-                missing = set(record.relations[relation.attr]) - existing
+                missing = set(record.relations[relation.key]) - existing
                 if missing:
                     # The database may hold what a partial content folder leaves out.
                     missing -= set(
@@ -483,14 +481,14 @@ def _db_value(value: Any) -> Any:
 
 def snapshot_of(kind_key: str, obj: models.Model) -> dict[str, Any]:
     kind = KINDS[kind_key]
-    attrs = [f.attr for f in kind.fields]
+    attrs = [f.key for f in kind.fields]
     if kind.has_status:
         attrs.append("status")
     if kind.body_attr:
         attrs.append(kind.body_attr)
     values = {attr: _db_value(getattr(obj, attr)) for attr in attrs}
     relations = {
-        r.attr: sorted(getattr(obj, r.attr).values_list("slug", flat=True)) for r in kind.relations
+        r.key: sorted(getattr(obj, r.key).values_list("slug", flat=True)) for r in kind.relations
     }
     questions = []
     if kind.has_questions:
@@ -573,10 +571,8 @@ def _write(kind_key: str, record: Record, obj: models.Model | None) -> models.Mo
         obj.first_published_at = timezone.now()
     obj.save()
     for relation in kind.relations:
-        targets = KINDS[relation.kind].model.objects.filter(
-            slug__in=record.relations[relation.attr]
-        )
-        getattr(obj, relation.attr).set(targets)
+        targets = KINDS[relation.kind].model.objects.filter(slug__in=record.relations[relation.key])
+        getattr(obj, relation.key).set(targets)
     if kind.has_questions:
         _write_questions(obj, record)
     kind.model.objects.filter(pk=obj.pk).update(import_fingerprint=record.fingerprint)
@@ -646,12 +642,12 @@ def _entry(kind_key: str, obj: models.Model) -> tuple[dict[str, Any], str]:
     snap = snapshot_of(kind_key, obj)
     data: dict[str, Any] = {"slug": obj.slug}
     for spec in kind.fields:
-        value = _front_matter_value(spec, snap["values"][spec.attr])
+        value = _front_matter_value(spec, snap["values"][spec.key])
         if value is not None:
             data[spec.key] = value
     for relation in kind.relations:
-        if snap["relations"][relation.attr]:
-            data[relation.key] = snap["relations"][relation.attr]
+        if snap["relations"][relation.key]:
+            data[relation.key] = snap["relations"][relation.key]
     if kind.has_questions:
         data["questions"] = [
             {k: v for k, v in q.items() if v not in ("", False)} for q in snap["questions"]
