@@ -1,7 +1,9 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import get_resolver
 
+from portal.cache import CACHEABLE_VIEWS
 from portal.content import import_content
 from portal.models import Chapter, Status
 
@@ -102,3 +104,13 @@ def test_hashed_static_files_are_immutable_and_precompressed(client, settings):
     assert response.status_code == 200
     assert "immutable" in response["Cache-Control"]
     assert response["Content-Encoding"] == "br"
+
+
+def test_every_cacheable_view_name_is_a_real_view():
+    # A view renamed in urls.py would otherwise drop out of the page cache without a sound.
+    names = {
+        f"portal:{name}"
+        for name in get_resolver("portal.urls").reverse_dict
+        if isinstance(name, str)
+    }
+    assert set(CACHEABLE_VIEWS) <= names
