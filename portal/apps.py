@@ -9,10 +9,9 @@ class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from portal import search, signals
+        from portal.publishing import services
 
-        signals.connect()
-        search.connect_signals()
+        services.connect_signals()
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):

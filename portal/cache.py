@@ -11,19 +11,15 @@ local-memory cache).
 """
 
 import hashlib
-import os
-import secrets
 import time
-from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
-VERSION_KEY = "content-version"
+from portal.publishing.version import content_version
 
 # Views whose anonymous GET responses are the same for every reader, and the query parameters
 # each may vary on. Any other parameter means the response is served but not stored, so made-up
@@ -46,43 +42,6 @@ CACHEABLE_VIEWS: dict[str, frozenset[str]] = {
     "portal:feed": frozenset(),
 }
 STORED_HEADERS = ("Content-Type", "Content-Language", "Content-Disposition")
-
-
-def _version_file() -> Path:
-    return Path(settings.CONTENT_VERSION_FILE)
-
-
-def content_version() -> str:
-    if settings.REDIS_URL:
-        version = cache.get(VERSION_KEY)
-        if version is None:
-            version = secrets.token_hex(8)
-            cache.add(VERSION_KEY, version, timeout=None)
-            version = cache.get(VERSION_KEY, version)
-        return version
-    try:
-        return _version_file().read_text(encoding="ascii").strip() or "0"
-    except FileNotFoundError:
-        return "0"
-
-
-def _write_new_version() -> None:
-    version = secrets.token_hex(8)
-    if settings.REDIS_URL:
-        cache.set(VERSION_KEY, version, timeout=None)
-        return
-    path = _version_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    temporary.write_text(version, encoding="ascii")
-    temporary.replace(path)  # atomic: a reader sees the old version or the new, never half
-
-
-def bump_content_version() -> None:
-    # Now, so this process sees its own change at once, and again after commit: a request that
-    # read the old rows between the two cached them under a version nobody will ask for again.
-    _write_new_version()
-    transaction.on_commit(_write_new_version)
 
 
 def _page_key(request, version: str) -> str:

@@ -18,11 +18,9 @@ text, and are escaped before the only markup they may contain, `<mark>`, is put 
 
 import math
 import re
-import threading
 from dataclasses import dataclass
 
-from django.db import connection, transaction
-from django.db.models.signals import post_delete, post_save
+from django.db import connection
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -298,39 +296,6 @@ def highlighted(headline: str) -> SafeString:
 
 
 def refresh_vocabulary() -> None:
+    # Called by portal.publishing once per committed content change.
     with connection.cursor() as cursor:
         cursor.execute("REFRESH MATERIALIZED VIEW CONCURRENTLY portal_search_vocabulary")
-
-
-class _RefreshState(threading.local):
-    scheduled = 0  # how many refreshes this thread has asked for
-    covered = 0  # how many of those the last refresh made unnecessary
-
-
-_refresh_state = _RefreshState()
-
-
-def _schedule_vocabulary_refresh(**kwargs) -> None:
-    """After the change commits, refresh the vocabulary: once per transaction, however many
-    objects it saved (an import saves dozens). Every save asks; the first callback to run after
-    the commit refreshes and marks all requests made so far as done, the rest return at once."""
-    _refresh_state.scheduled += 1
-    number = _refresh_state.scheduled
-
-    def refresh_if_needed() -> None:
-        if _refresh_state.covered >= number:
-            return
-        _refresh_state.covered = _refresh_state.scheduled
-        refresh_vocabulary()
-
-    transaction.on_commit(refresh_if_needed, robust=True)
-
-
-def connect_signals() -> None:
-    for kind in KINDS:
-        for signal in (post_save, post_delete):
-            signal.connect(
-                _schedule_vocabulary_refresh,
-                sender=kind.model,
-                dispatch_uid=f"search-vocabulary-{signal}-{kind.key}",
-            )

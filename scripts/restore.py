@@ -114,7 +114,7 @@ def invalidate_page_cache() -> None:
             "manage.py",
             "shell",
             "-c",
-            "from portal.cache import bump_content_version; bump_content_version()",
+            "from portal.publishing import content_changed; content_changed()",
         ],
         cwd=ROOT,
         capture_output=True,

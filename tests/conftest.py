@@ -1,9 +1,12 @@
+import logging
 import textwrap
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
+from django.db import transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 from portal import cache as page_cache
 
@@ -133,6 +136,43 @@ def test_settings(settings, tmp_path):
     settings.CONTENT_VERSION_FILE = tmp_path / "content-version"
     cache.clear()
     page_cache._recent.clear()
+
+
+def _only_test_transactions(connection) -> bool:
+    return all(getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
+
+
+@pytest.fixture(autouse=True)
+def commit_points_run_on_commit_callbacks(monkeypatch):
+    """A test runs inside a transaction that is rolled back, so on_commit callbacks (the content
+    version, the search vocabulary, receipts) would never run. Run them where production would
+    commit: at once outside the code's own transactions, or when its outermost one ends well.
+    Callbacks of a rolled-back block are dropped by Django, as in production."""
+    on_commit = BaseDatabaseWrapper.on_commit
+    atomic_exit = transaction.Atomic.__exit__
+
+    def on_commit_at_commit_points(self, func, robust=False):
+        if not (self.in_atomic_block and _only_test_transactions(self)):
+            return on_commit(self, func, robust)
+        try:  # now, as in autocommit
+            func()
+        except Exception:
+            if not robust:
+                raise
+            logging.getLogger("django.db.backends.base").exception("on_commit %s failed", func)
+        return None
+
+    def exit_at_commit_points(self, exc_type, exc_value, traceback):
+        result = atomic_exit(self, exc_type, exc_value, traceback)
+        connection = transaction.get_connection(self.using)
+        if exc_type is None and connection.in_atomic_block and _only_test_transactions(connection):
+            pending, connection.run_on_commit = connection.run_on_commit, []
+            for _, func, robust in pending:
+                on_commit_at_commit_points(connection, func, robust)
+        return result
+
+    monkeypatch.setattr(BaseDatabaseWrapper, "on_commit", on_commit_at_commit_points)
+    monkeypatch.setattr(transaction.Atomic, "__exit__", exit_at_commit_points)
 
 
 @pytest.fixture

@@ -1,5 +1,4 @@
 from django.db import models
-from django.utils import timezone
 
 from portal.staff import is_verified_staff
 
@@ -50,14 +49,6 @@ class Publishable(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == Status.PUBLISHED
-
-    def mark_published(self) -> None:
-        self.status = Status.PUBLISHED
-        if self.first_published_at is None:
-            self.first_published_at = timezone.now()
-
-    def mark_draft(self) -> None:
-        self.status = Status.DRAFT
 
 
 def lines(text: str) -> list[str]:

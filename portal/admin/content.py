@@ -1,9 +1,9 @@
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 from simple_history.admin import SimpleHistoryAdmin
 
+from portal import publishing
 from portal.models import (
     Chapter,
     Consultation,
@@ -13,18 +13,13 @@ from portal.models import (
     Page,
     ProcessStep,
     Source,
-    Status,
     Theme,
 )
 
 
-def can_publish(request, model) -> bool:
-    opts = model._meta
-    return request.user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
-
-
 class PublishableAdmin(SimpleHistoryAdmin):
-    """Editors write drafts; publishing needs the separate publish permission (group Publisist)."""
+    """Editors write drafts; publishing needs the separate publish permission (group Publisist).
+    The rules are portal.publishing's; this class only presents them."""
 
     formfield_overrides = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
     list_filter = ["status"]
@@ -32,7 +27,7 @@ class PublishableAdmin(SimpleHistoryAdmin):
     actions = ["publish", "unpublish"]
 
     def has_publish_permission(self, request):
-        return can_publish(request, self.model)
+        return publishing.can_publish(request.user, self.model)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -42,27 +37,19 @@ class PublishableAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         previous = type(obj).objects.filter(pk=obj.pk).values_list("status", flat=True).first()
-        if obj.status != (previous or Status.DRAFT):
-            if not self.has_publish_permission(request):
-                raise PermissionDenied("Du har ikke tilgang til å publisere.")
-            if obj.status == Status.PUBLISHED:
-                obj.mark_published()
+        publishing.apply_status_change(obj, request.user, previous)
         super().save_model(request, obj, form, change)
 
     @admin.action(description="Publiser valgte", permissions=["publish"])
     def publish(self, request, queryset):
-        for obj in queryset.exclude(status=Status.PUBLISHED):
-            obj.mark_published()
-            obj._change_reason = "Publisert"
-            obj.save()
+        for obj in queryset:
+            publishing.publish(obj, request.user)
         self.message_user(request, "De valgte er publisert.", messages.SUCCESS)
 
     @admin.action(description="Gjør valgte om til utkast", permissions=["publish"])
     def unpublish(self, request, queryset):
-        for obj in queryset.filter(status=Status.PUBLISHED):
-            obj.mark_draft()
-            obj._change_reason = "Avpublisert"
-            obj.save()
+        for obj in queryset:
+            publishing.unpublish(obj, request.user)
         self.message_user(request, "De valgte er gjort om til utkast.", messages.SUCCESS)
 
 
@@ -131,7 +118,3 @@ class ConsultationAdmin(PublishableAdmin):
     search_fields = ["title", "introduction"]
     inlines = [ConsultationQuestionInline]
     prepopulated_fields = {"slug": ["title"]}
-
-
-# Input (innspill) and the endringslogg: registered on import, kept in their own module.
-from portal.feedback import admin as feedback_admin  # noqa: E402, F401

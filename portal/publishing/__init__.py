@@ -1,0 +1,26 @@
+"""What the public sees: the registry of public models, the shared content version, and the
+rules for publishing. See registry.py, version.py and services.py."""
+
+from portal.publishing.registry import PAGE_MODELS, PUBLIC_MODELS, PUBLIC_RELATIONS
+from portal.publishing.services import (
+    PublishingNotAllowed,
+    apply_status_change,
+    can_publish,
+    content_changed,
+    publish,
+    unpublish,
+)
+from portal.publishing.version import content_version
+
+__all__ = [
+    "PAGE_MODELS",
+    "PUBLIC_MODELS",
+    "PUBLIC_RELATIONS",
+    "PublishingNotAllowed",
+    "apply_status_change",
+    "can_publish",
+    "content_changed",
+    "content_version",
+    "publish",
+    "unpublish",
+]
