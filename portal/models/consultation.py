@@ -7,6 +7,11 @@ from simple_history.models import HistoricalRecords
 from portal.models.base import Publishable, PublishableQuerySet
 
 
+def whole_minute(moment):
+    """Deadlines are whole minutes: "closed from 12:00" must not let 12:00:59 in."""
+    return moment.replace(second=0, microsecond=0)
+
+
 class ConsultationQuerySet(PublishableQuerySet):
     def open_at(self, moment):
         return self.published().filter(opens_at__lte=moment, closes_at__gt=moment)
@@ -43,9 +48,8 @@ class Consultation(Publishable):
         return self.title
 
     def save(self, *args, **kwargs):
-        # A deadline is a minute: "closed from 12:00" must not let 12:00:59 in.
-        self.opens_at = self.opens_at.replace(second=0, microsecond=0)
-        self.closes_at = self.closes_at.replace(second=0, microsecond=0)
+        self.opens_at = whole_minute(self.opens_at)
+        self.closes_at = whole_minute(self.closes_at)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
