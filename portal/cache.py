@@ -1,52 +1,76 @@
-"""The full-page cache for anonymous readers, and the content version that invalidates it.
+"""The full-page cache for anonymous readers.
 
-Every cached page is stored under the current content version. Any change to what the public
-pages show (an admin save, a publish, an import) bumps the version after its transaction commits,
-so every page is rebuilt on its next request and nothing stale is served. Old entries are never
-read again and age out of the cache.
+A view opts in with `@public_page` (and names the query parameters it may vary on); the lookup
+itself happens in `PageCacheMiddleware`, before sessions, authentication and URL resolution, which
+is what makes a hit cheap. Entries are keyed on the shared content version (portal.publishing):
+any committed change to what the public sees makes a new version, so every page is rebuilt on its
+next request, on every machine, and old entries age out unread. The key also counts the round
+openings and deadlines that have passed, so a page showing "Gi innspill innen ..." is never
+served after the deadline, and no entry or HTTP cache lifetime reaches past the next one.
 
-The version lives where every app process can read it: in Redis when REDIS_URL is set (several
-machines), otherwise in a small file (several gunicorn workers on one machine, each with its own
-local-memory cache).
+What is never stored: a response to a request with a session (staff, a form in progress), one
+that sets a cookie or used a CSP nonce, one from a view that is not marked, one with a query
+parameter its view does not vary on, and one whose view says its parameters were not valid
+(`dont_store`), so made-up query strings cannot fill the cache. The host is validated before the
+cache is read, so a forged Host header gets Django's 400 and never a cached page.
 """
 
+import functools
 import hashlib
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
-from portal.publishing.version import content_version
+from portal.publishing import version as content_version
 
-# Views whose anonymous GET responses are the same for every reader, and the query parameters
-# each may vary on. Any other parameter means the response is served but not stored, so made-up
-# query strings cannot fill the cache.
-CACHEABLE_VIEWS: dict[str, frozenset[str]] = {
-    "portal:home": frozenset(),
-    "portal:chapter_list": frozenset(),
-    "portal:chapter_detail": frozenset(),
-    "portal:step_list": frozenset(),
-    "portal:step_detail": frozenset(),
-    "portal:workshop_sheet": frozenset(),
-    "portal:example_list": frozenset({"steg", "tema"}),
-    "portal:example_detail": frozenset(),
-    "portal:glossary": frozenset(),
-    "portal:source_list": frozenset(),
-    "portal:page_detail": frozenset(),
-    "portal:short_version": frozenset(),
-    "portal:sitemap": frozenset(),
-    "portal:robots_txt": frozenset(),
-    "portal:feed": frozenset(),
-}
 STORED_HEADERS = ("Content-Type", "Content-Language", "Content-Disposition")
+# In front of a shared (Redis) cache, each process keeps the pages it served lately.
+LOCAL_ALIAS = "pages"
 
 
-def _page_key(request, version: str) -> str:
-    path = hashlib.sha256(request.get_full_path().encode("utf-8")).hexdigest()
-    return f"page:{version}:{path}"
+def public_page(view=None, *, vary: tuple[str, ...] = ()):
+    """Mark a view whose anonymous GET responses are the same for every reader."""
+
+    def mark(func):
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            return func(*args, **kwargs)
+
+        wrapper.public_page_vary = frozenset(vary)
+        return wrapper
+
+    return mark(view) if view is not None else mark
+
+
+def dont_store(response):
+    """The view answered, but for parameters that are not worth a cache entry (unknown values)."""
+    response.page_cache_skip = True
+    return response
+
+
+def _local_cache():
+    return caches[LOCAL_ALIAS] if settings.REDIS_URL else None
+
+
+def clear_local() -> None:
+    local = _local_cache()
+    if local is not None:
+        local.clear()
+
+
+def _normalised_path(request) -> str:
+    query = sorted(request.GET.lists())
+    return request.path + ("?" + urlencode(query, doseq=True) if query else "")
+
+
+def _page_key(request, version: content_version.ContentVersion) -> str:
+    path = hashlib.sha256(_normalised_path(request).encode("utf-8")).hexdigest()
+    return f"page:{version.token}:{version.clock_epoch()}:{path}"
 
 
 def _may_use_cache(request) -> bool:
@@ -60,40 +84,36 @@ def _may_use_cache(request) -> bool:
 
 def _may_store(request, response) -> bool:
     match = getattr(request, "resolver_match", None)
-    allowed = CACHEABLE_VIEWS.get(match.view_name) if match else None
+    allowed = getattr(match.func, "public_page_vary", None) if match else None
     return (
         allowed is not None
         and request.method == "GET"
         and response.status_code == 200
         and not response.streaming
         and not response.cookies
+        and not getattr(response, "page_cache_skip", False)
         and set(request.GET) <= allowed
+        and all(len(values) == 1 and values[0] for _, values in request.GET.lists())
         and not getattr(request, "_csp_nonce", None)  # a nonce must never be served twice
         and "private" not in response.get("Cache-Control", "")
         and "no-store" not in response.get("Cache-Control", "")
     )
 
 
-def _public_headers(response, etag: str, last_modified: float) -> None:
+def _lifetime(configured: int, version: content_version.ContentVersion) -> int:
+    until_boundary = version.seconds_to_next_boundary()
+    if until_boundary is None:
+        return configured
+    return max(0, min(configured, int(until_boundary)))
+
+
+def _public_headers(response, etag: str, last_modified: float, version) -> None:
     response["ETag"] = etag
     response["Last-Modified"] = http_date(last_modified)
-    response["Cache-Control"] = (
-        f"public, max-age={settings.PAGE_CACHE_MAX_AGE}, "
-        f"stale-while-revalidate={settings.PAGE_CACHE_STALE_WHILE_REVALIDATE}"
-    )
+    max_age = _lifetime(settings.PAGE_CACHE_MAX_AGE, version)
+    stale = _lifetime(settings.PAGE_CACHE_STALE_WHILE_REVALIDATE, version) - max_age
+    response["Cache-Control"] = f"public, max-age={max_age}, stale-while-revalidate={max(stale, 0)}"
     patch_vary_headers(response, ["Cookie"])
-
-
-# Pages this process served lately, in front of the shared cache. Keys carry the content
-# version, so an entry here can never be stale; the shared cache is still asked for the version.
-_recent: dict[str, tuple] = {}
-_RECENT_MAX = 256
-
-
-def _remember(key: str, entry: tuple) -> None:
-    if len(_recent) >= _RECENT_MAX:
-        _recent.clear()
-    _recent[key] = entry
 
 
 class PageCacheMiddleware:
@@ -107,34 +127,40 @@ class PageCacheMiddleware:
                 # What a logged-in editor sees (drafts too) is for that editor only.
                 patch_cache_control(response, private=True, no_cache=True)
             return response
-        key = _page_key(request, content_version())
-        entry = _recent.get(key)
+        request.get_host()  # raises DisallowedHost (400) before any cached page is served
+        version = content_version.current()
+        key = _page_key(request, version)
+        local = _local_cache()
+        entry = local.get(key) if local is not None else None
         if entry is None:
             entry = cache.get(key)
-            if entry is not None:
-                _remember(key, entry)
+            if entry is not None and local is not None:
+                local.set(key, entry, _lifetime(settings.PAGE_CACHE_TIMEOUT, version))
         if entry is not None:
-            return self._from_entry(request, entry)
+            return self._from_entry(request, entry, version)
         response = self.get_response(request)
-        if _may_store(request, response):
-            body = response.content
-            etag = f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"'
-            last_modified = time.time()
-            headers = {name: response[name] for name in STORED_HEADERS if name in response}
-            entry = (headers, body, etag, last_modified)
-            cache.set(key, entry, settings.PAGE_CACHE_TIMEOUT)
-            _remember(key, entry)
-            _public_headers(response, etag, last_modified)
-            response["X-Page-Cache"] = "miss"
-            return get_conditional_response(
-                request, etag=etag, last_modified=int(last_modified), response=response
-            )
-        return response
+        if not _may_store(request, response):
+            return response
+        body = response.content
+        etag = f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"'
+        last_modified = time.time()
+        headers = {name: response[name] for name in STORED_HEADERS if name in response}
+        entry = (headers, body, etag, last_modified)
+        timeout = _lifetime(settings.PAGE_CACHE_TIMEOUT, version)
+        if timeout:
+            cache.set(key, entry, timeout)
+            if local is not None:
+                local.set(key, entry, timeout)
+        _public_headers(response, etag, last_modified, version)
+        response["X-Page-Cache"] = "miss"
+        return get_conditional_response(
+            request, etag=etag, last_modified=int(last_modified), response=response
+        )
 
-    def _from_entry(self, request, entry):
+    def _from_entry(self, request, entry, version):
         headers, body, etag, last_modified = entry
         response = HttpResponse(body, headers=headers)
-        _public_headers(response, etag, last_modified)
+        _public_headers(response, etag, last_modified, version)
         response["X-Page-Cache"] = "hit"
         return get_conditional_response(
             request, etag=etag, last_modified=int(last_modified), response=response

@@ -7,7 +7,7 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from portal.models import Chapter, ExampleCase, Page, ProcessStep
+from portal.publishing import PAGE_MODELS
 
 FEED_LENGTH = 30
 
@@ -18,27 +18,28 @@ class ChangesFeed(Feed):
     subtitle = "Kapitler, steg, eksempler og sider i veilederen, sist endret først."
     author_name = "Kommunal- og distriktsdepartementet"
 
+    # Absolute addresses from SITE_URL alone: the request's Host header is the client's word
+    # (Django's feed leaves an address that already has a scheme as it is).
     def link(self):
-        return reverse("portal:home")
+        return settings.SITE_URL + reverse("portal:home")
 
     def feed_url(self):
-        return reverse("portal:feed")
+        return settings.SITE_URL + reverse("portal:feed")
 
     def items(self):
         recent = [
-            model.objects.published().order_by("-updated_at")[:FEED_LENGTH]
-            for model in (Chapter, ProcessStep, ExampleCase, Page)
+            model.objects.published().order_by("-updated_at")[:FEED_LENGTH] for model in PAGE_MODELS
         ]
         return sorted(chain(*recent), key=lambda item: item.updated_at, reverse=True)[:FEED_LENGTH]
 
     def item_title(self, item):
-        return item.name if isinstance(item, ProcessStep) else item.title
+        return item.title
 
     def item_description(self, item):
         return getattr(item, "lead", None) or getattr(item, "summary", "")
 
     def item_link(self, item):
-        return item.get_absolute_url()
+        return settings.SITE_URL + item.get_absolute_url()
 
     def item_guid(self, item):
         # Stable per page and version: a reader sees an edit as a new entry.

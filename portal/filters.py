@@ -27,6 +27,7 @@ class ExampleFilter:
     steps: list[Option]
     themes: list[Option]
     updated_at: dt.datetime | None
+    params_known: bool  # every given step and theme exists: the list is what was asked for
 
     @property
     def step(self) -> Option | None:
@@ -48,6 +49,9 @@ def filter_examples(visible: QuerySet[ExampleCase], params) -> ExampleFilter:
     themes = list(Theme.objects.all())
     step_slug = _known(params.get("steg"), steps)
     theme_slug = _known(params.get("tema"), themes)
+    params_known = (step_slug or None) == params.get("steg") and (theme_slug or None) == params.get(
+        "tema"
+    )
     examples = list(visible.prefetch_related("steps", "themes"))
     slugs = {
         example.pk: (
@@ -82,6 +86,7 @@ def filter_examples(visible: QuerySet[ExampleCase], params) -> ExampleFilter:
             for t in themes
         ],
         updated_at=max((e.updated_at for e in examples), default=None),
+        params_known=params_known,
     )
 
 

@@ -1,22 +1,81 @@
-"""Reading order: the chapter before and after the one being read."""
+"""Reading order: the chapters and steps in the guide's order, and the page before and after the
+one being read. Every chapter and step page needs it and it changes only when content does, so
+the published order is built once per content version and kept in the cache; a staff preview,
+which includes drafts, builds its own."""
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from dataclasses import dataclass
 
-from portal.models import Chapter
+from django.core.cache import cache
+from django.db.models import Value
+
+from portal.models import Chapter, ProcessStep
+from portal.publishing import content_version
 
 
-def with_neighbours(chapters: QuerySet[Chapter]) -> QuerySet[Chapter]:
-    """Each chapter with the slug and title of the one before and after it among `chapters`, in
-    the guide's order (order, then title), computed in the same query as the chapter itself."""
-    before = chapters.filter(
-        Q(order__lt=OuterRef("order")) | Q(order=OuterRef("order"), title__lt=OuterRef("title"))
-    ).order_by("-order", "-title")
-    after = chapters.filter(
-        Q(order__gt=OuterRef("order")) | Q(order=OuterRef("order"), title__gt=OuterRef("title"))
-    ).order_by("order", "title")
-    return chapters.annotate(
-        previous_slug=Subquery(before.values("slug")[:1]),
-        previous_title=Subquery(before.values("title")[:1]),
-        next_slug=Subquery(after.values("slug")[:1]),
-        next_title=Subquery(after.values("title")[:1]),
+@dataclass(frozen=True)
+class Entry:
+    slug: str
+    title: str
+    url: str
+    number: int  # the position in the guide's order, from 1
+
+
+@dataclass(frozen=True)
+class ReadingOrder:
+    chapters: tuple[Entry, ...]
+    steps: tuple[Entry, ...]
+
+    @staticmethod
+    def around(entries: tuple[Entry, ...], slug: str) -> tuple[Entry | None, Entry | None]:
+        index = next((i for i, entry in enumerate(entries) if entry.slug == slug), None)
+        if index is None:
+            return None, None
+        previous = entries[index - 1] if index > 0 else None
+        following = entries[index + 1] if index + 1 < len(entries) else None
+        return previous, following
+
+    @staticmethod
+    def find(entries: tuple[Entry, ...], slug: str) -> Entry | None:
+        return next((entry for entry in entries if entry.slug == slug), None)
+
+
+def _entries(rows, url) -> tuple[Entry, ...]:
+    return tuple(
+        Entry(slug, title, url(slug), number) for number, (slug, title) in enumerate(rows, 1)
     )
+
+
+def _build(chapters, steps) -> ReadingOrder:
+    # One query for both: a chapter or step page pays for it once per content version.
+    rows = (
+        chapters.annotate(kind=Value("chapter"))
+        .values_list("kind", "order", "title", "slug")
+        .union(steps.annotate(kind=Value("step")).values_list("kind", "order", "name", "slug"))
+        .order_by("kind", "order", "title")
+    )
+    by_kind = {"chapter": [], "step": []}
+    for kind, _, title, slug in rows:
+        by_kind[kind].append((slug, title))
+    return ReadingOrder(
+        chapters=_entries(by_kind["chapter"], _chapter_url),
+        steps=_entries(by_kind["step"], _step_url),
+    )
+
+
+def _chapter_url(slug: str) -> str:
+    return Chapter(slug=slug).get_absolute_url()
+
+
+def _step_url(slug: str) -> str:
+    return ProcessStep(slug=slug).get_absolute_url()
+
+
+def reading_order(*, drafts: bool = False) -> ReadingOrder:
+    if drafts:
+        return _build(Chapter.objects.all(), ProcessStep.objects.all())
+    key = f"reading-order:{content_version()}"
+    order = cache.get(key)
+    if order is None:
+        order = _build(Chapter.objects.published(), ProcessStep.objects.published())
+        cache.set(key, order, timeout=24 * 3600)
+    return order

@@ -47,6 +47,10 @@ HEADLINE_OPTIONS = (
     'MaxFragments=2, FragmentDelimiter=" … "'
 )
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\ue000\ue001]")
+# A minus means "not" only right before a word; runs of them, or one before nothing, are noise
+# that websearch_to_tsquery turns into nested operators ("tsquery stack too small").
+_STRAY_MINUS = re.compile(r"-+(?!\w)")
+_MINUS_RUN = re.compile(r"-{2,}")
 # Quotes, "or" and "-word" mean the reader wrote a precise query: it is not widened.
 _PRECISE = re.compile(r'"|(?:^|\s)-\w|\s(?:or|OR)\s')
 
@@ -210,7 +214,8 @@ ORDER BY d.n
 
 def clean_query(raw: str | None) -> tuple[str, bool]:
     """The query as searched for: no control characters, single spaces, at most 200 characters."""
-    text = " ".join(_CONTROL.sub(" ", raw or "").split())
+    text = _MINUS_RUN.sub("-", _STRAY_MINUS.sub(" ", _CONTROL.sub(" ", raw or "")))
+    text = " ".join(text.split())
     if len(text) > MAX_QUERY_LENGTH:
         return text[:MAX_QUERY_LENGTH].rstrip(), True
     return text, False

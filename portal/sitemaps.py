@@ -1,10 +1,21 @@
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from portal.models import Chapter, ExampleCase, Page, ProcessStep
+from portal.publishing import PAGE_MODELS
 
 
-class StaticSitemap(Sitemap):
+class SiteSitemap(Sitemap):
+    """Absolute addresses from SITE_URL alone: the request's Host header is the client's word."""
+
+    def get_protocol(self, protocol=None):
+        return settings.SITE_URL.split("://", 1)[0]
+
+    def get_domain(self, site=None):
+        return settings.SITE_URL.split("://", 1)[1].rstrip("/")
+
+
+class StaticSitemap(SiteSitemap):
     def items(self):
         return [
             "portal:home",
@@ -19,7 +30,7 @@ class StaticSitemap(Sitemap):
         return reverse(item)
 
 
-class ContentSitemap(Sitemap):
+class ContentSitemap(SiteSitemap):
     def __init__(self, model):
         self.model = model
 
@@ -32,8 +43,5 @@ class ContentSitemap(Sitemap):
 
 SITEMAPS = {
     "sider": StaticSitemap,
-    "kapitler": ContentSitemap(Chapter),
-    "steg": ContentSitemap(ProcessStep),
-    "eksempler": ContentSitemap(ExampleCase),
-    "informasjon": ContentSitemap(Page),
+    **{model._meta.model_name: ContentSitemap(model) for model in PAGE_MODELS},
 }

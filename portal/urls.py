@@ -2,6 +2,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from portal import views
+from portal.cache import public_page
 from portal.feedback import views as feedback_views
 from portal.feeds import ChangesFeed
 from portal.sitemaps import SITEMAPS
@@ -24,7 +25,7 @@ urlpatterns = [
     path("veileder.pdf", views.guide_pdf, name="guide_pdf"),
     path("kortversjon/", views.short_version, name="short_version"),
     path("kortversjon.pdf", views.short_version_pdf, name="short_version_pdf"),
-    path("endringer.atom", ChangesFeed(), name="feed"),
+    path("endringer.atom", public_page(ChangesFeed()), name="feed"),
     path("innspill/", feedback_views.feedback_index, name="feedback_index"),
     path("innspill/kvittering/<uuid:key>/", feedback_views.receipt, name="feedback_receipt"),
     path("innspill/<slug:slug>/", feedback_views.consultation_form, name="feedback_form"),
@@ -34,7 +35,7 @@ urlpatterns = [
         name="feedback_responses",
     ),
     path("innspill/<slug:slug>/endringer/", feedback_views.change_log, name="feedback_changes"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("health/live", views.health_live, name="health_live"),
     path("health/ready", views.health_ready, name="health_ready"),

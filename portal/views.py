@@ -1,12 +1,16 @@
+from django.conf import settings
 from django.db import connection
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from portal import pdf
+from portal.cache import dont_store, public_page
 from portal.filters import filter_examples
 from portal.models import (
+    SHORT_VERSION_SLUG,
     Chapter,
     Consultation,
     ExampleCase,
@@ -15,20 +19,23 @@ from portal.models import (
     ProcessStep,
     Source,
 )
-from portal.navigation import with_neighbours
+from portal.navigation import ReadingOrder, reading_order
 from portal.search import search as run_search
+from portal.staff import is_verified_staff
 
 RELATED_EXAMPLES = 4
-SHORT_VERSION_SLUG = "kortversjon"
 
 
-def _neighbours(items: list, current) -> tuple:
-    index = items.index(current)
-    previous = items[index - 1] if index > 0 else None
-    following = items[index + 1] if index + 1 < len(items) else None
-    return previous, following
+def _previews_drafts(request) -> bool:
+    """Staff preview drafts at the page's own address; everyone else sees what is published."""
+    return is_verified_staff(request.user)
 
 
+def _shown(request, queryset):
+    return queryset if _previews_drafts(request) else queryset.published()
+
+
+@public_page
 def home(request):
     return render(
         request,
@@ -42,17 +49,20 @@ def home(request):
     )
 
 
+@public_page
 def chapter_list(request):
     return render(
-        request, "portal/chapter_list.html", {"chapters": Chapter.objects.visible_to(request.user)}
+        request, "portal/chapter_list.html", {"chapters": _shown(request, Chapter.objects)}
     )
 
 
+@public_page
 def chapter_detail(request, slug):
     chapter = get_object_or_404(
-        with_neighbours(Chapter.objects.visible_to(request.user)).prefetch_related("steps"),
-        slug=slug,
+        _shown(request, Chapter.objects).prefetch_related("steps"), slug=slug
     )
+    order = reading_order(drafts=_previews_drafts(request))
+    previous, following = order.around(order.chapters, slug)
     related_examples = (
         ExampleCase.objects.published()
         .filter(steps__chapters=chapter)
@@ -62,27 +72,30 @@ def chapter_detail(request, slug):
     return render(
         request,
         "portal/chapter_detail.html",
-        {"chapter": chapter, "related_examples": related_examples},
+        {
+            "chapter": chapter,
+            "related_examples": related_examples,
+            "previous": previous,
+            "next": following,
+        },
     )
 
 
+@public_page
 def step_list(request):
-    return render(
-        request, "portal/step_list.html", {"steps": ProcessStep.objects.visible_to(request.user)}
-    )
+    return render(request, "portal/step_list.html", {"steps": _shown(request, ProcessStep.objects)})
 
 
 def _step_in_sequence(request, slug):
-    steps = list(ProcessStep.objects.visible_to(request.user))
-    step = next((s for s in steps if s.slug == slug), None)
-    if step is None:
-        raise Http404("Fant ikke steget.")
-    return step, steps
+    step = get_object_or_404(_shown(request, ProcessStep.objects), slug=slug)
+    steps = reading_order(drafts=_previews_drafts(request)).steps
+    return step, steps, ReadingOrder.find(steps, slug)
 
 
+@public_page
 def step_detail(request, slug):
-    step, steps = _step_in_sequence(request, slug)
-    previous, following = _neighbours(steps, step)
+    step, steps, entry = _step_in_sequence(request, slug)
+    previous, following = ReadingOrder.around(steps, slug)
     return render(
         request,
         "portal/step_detail.html",
@@ -91,7 +104,7 @@ def step_detail(request, slug):
             "steps": steps,
             "previous": previous,
             "next": following,
-            "position": steps.index(step) + 1,
+            "position": entry.number,
             "total": len(steps),
             "examples": ExampleCase.objects.published().filter(steps=step),
             "chapters": Chapter.objects.published().filter(steps=step).only("slug", "title"),
@@ -99,12 +112,13 @@ def step_detail(request, slug):
     )
 
 
+@public_page
 def workshop_sheet(request, slug):
-    step, steps = _step_in_sequence(request, slug)
+    step, steps, entry = _step_in_sequence(request, slug)
     return render(
         request,
         "portal/workshop_sheet.html",
-        {"step": step, "position": steps.index(step) + 1, "total": len(steps)},
+        {"step": step, "position": entry.number, "total": len(steps)},
     )
 
 
@@ -128,8 +142,9 @@ def guide_pdf(request):
     return _pdf_response(pdf.guide())
 
 
+@public_page
 def short_version(request):
-    page = get_object_or_404(Page.objects.visible_to(request.user), slug=SHORT_VERSION_SLUG)
+    page = get_object_or_404(_shown(request, Page.objects), slug=SHORT_VERSION_SLUG)
     return render(request, "portal/short_version.html", {"page": page})
 
 
@@ -139,35 +154,37 @@ def short_version_pdf(request):
     return _pdf_response(pdf.short_version(page))
 
 
+@public_page(vary=("steg", "tema"))
 def example_list(request):
-    visible = ExampleCase.objects.visible_to(request.user)
-    return render(
-        request, "portal/example_list.html", {"filter": filter_examples(visible, request.GET)}
-    )
+    chosen = filter_examples(_shown(request, ExampleCase.objects), request.GET)
+    response = render(request, "portal/example_list.html", {"filter": chosen})
+    # An unknown step or theme is answered (as the unfiltered list) but not stored: made-up
+    # values must not each fill a cache entry.
+    return response if chosen.params_known else dont_store(response)
 
 
+@public_page
 def example_detail(request, slug):
     example = get_object_or_404(
-        ExampleCase.objects.visible_to(request.user).prefetch_related("steps", "themes", "sources"),
+        _shown(request, ExampleCase.objects).prefetch_related("steps", "themes", "sources"),
         slug=slug,
     )
     return render(request, "portal/example_detail.html", {"example": example})
 
 
+@public_page
 def glossary(request):
-    return render(
-        request, "portal/glossary.html", {"terms": GlossaryTerm.objects.visible_to(request.user)}
-    )
+    return render(request, "portal/glossary.html", {"terms": _shown(request, GlossaryTerm.objects)})
 
 
+@public_page
 def source_list(request):
-    return render(
-        request, "portal/source_list.html", {"sources": Source.objects.visible_to(request.user)}
-    )
+    return render(request, "portal/source_list.html", {"sources": _shown(request, Source.objects)})
 
 
+@public_page
 def page_detail(request, slug):
-    page = get_object_or_404(Page.objects.visible_to(request.user), slug=slug)
+    page = get_object_or_404(_shown(request, Page.objects), slug=slug)
     return render(request, "portal/page_detail.html", {"page": page})
 
 
@@ -181,13 +198,15 @@ def search(request):
     return render(request, "portal/search.html", {"results": results})
 
 
+@public_page
 @require_GET
 def robots_txt(request):
+    # Absolute addresses come from SITE_URL alone, never from the request's Host header.
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /sok/",
-        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+        f"Sitemap: {settings.SITE_URL}{reverse('portal:sitemap')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 

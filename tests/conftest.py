@@ -135,7 +135,7 @@ def test_settings(settings, tmp_path):
     # Each test starts with an empty page cache and its own content version.
     settings.CONTENT_VERSION_FILE = tmp_path / "content-version"
     cache.clear()
-    page_cache._recent.clear()
+    page_cache.clear_local()
 
 
 def _only_test_transactions(connection) -> bool:

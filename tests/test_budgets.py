@@ -31,7 +31,18 @@ def guide(settings):
 def test_uncached_pages_stay_within_their_query_budget(
     client, guide, django_assert_max_num_queries, url, budget
 ):
+    client.get("/steg/analyse/")  # the reading order is built once per content version
     with django_assert_max_num_queries(budget):
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url", ["/veileder/slik-arbeider-fylkeskommunen/", "/steg/prioriteringer/"]
+)
+def test_the_first_page_after_a_change_builds_the_reading_order_in_one_query(
+    client, guide, django_assert_max_num_queries, url
+):
+    with django_assert_max_num_queries(4):
         assert client.get(url).status_code == 200
 
 

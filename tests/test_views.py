@@ -373,9 +373,9 @@ def test_the_search_page_shows_the_query_back_escaped(client, imported):
 # --- Findability and errors --------------------------------------------------------------------
 
 
-def test_robots_txt_points_to_the_sitemap_and_keeps_search_results_out(client, db):
+def test_robots_txt_points_to_the_sitemap_and_keeps_search_results_out(client, db, settings):
     text = client.get("/robots.txt").text
-    assert "Sitemap: http://testserver/sitemap.xml" in text
+    assert f"Sitemap: {settings.SITE_URL}/sitemap.xml" in text
     assert "Disallow: /sok/" in text
 
 

@@ -1,5 +1,6 @@
 from portal.models.consultation import Consultation, ConsultationQuestion
 from portal.models.content import (
+    SHORT_VERSION_SLUG,
     Chapter,
     ExampleCase,
     GlossaryTerm,
@@ -12,6 +13,7 @@ from portal.models.content import (
 from portal.models.feedback import Feedback, FeedbackAnswer, GuideChange
 
 __all__ = [
+    "SHORT_VERSION_SLUG",
     "Chapter",
     "Consultation",
     "ConsultationQuestion",

@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 from portal.models.base import Publishable, Status, lines
 
 __all__ = [
+    "SHORT_VERSION_SLUG",
     "Chapter",
     "ExampleCase",
     "GlossaryTerm",
@@ -44,6 +45,9 @@ def head_search_vector(title: str, lead: str | None) -> models.GeneratedField:
         expression=parts, output_field=SearchVectorField(), db_persist=True, editable=False
     )
 
+
+# The page that is also the short version's PDF (kortversjon/ and kortversjon.pdf).
+SHORT_VERSION_SLUG = "kortversjon"
 
 # The history keeps what editors wrote; the derived search columns would only bloat it.
 SEARCH_HISTORY_EXCLUDED = ["search_vector", "search_head"]
@@ -96,6 +100,10 @@ class ProcessStep(Publishable):
 
     def __str__(self) -> str:
         return f"{self.order}. {self.name}"
+
+    @property
+    def title(self) -> str:  # what every other page calls its heading
+        return self.name
 
     def get_absolute_url(self) -> str:
         return reverse("portal:step_detail", args=[self.slug])

@@ -1,8 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from portal import pdf
-from portal.models import Page, ProcessStep
-from portal.views import SHORT_VERSION_SLUG
+from portal.models import SHORT_VERSION_SLUG, Page, ProcessStep
 
 
 class Command(BaseCommand):
