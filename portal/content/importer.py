@@ -1,0 +1,157 @@
+"""Import a content folder into the database.
+
+All or nothing: every file is read and checked before anything is written, and the writes happen
+in one transaction. Each object keeps a fingerprint of what the importer last wrote; if the object
+in the database no longer matches it, someone edited it in the admin, and the import keeps that
+edit unless told to overwrite. The page cache, search and PDFs follow through the publishing
+signals, once for the whole transaction and not at all for a dry run.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import models, transaction
+from django.db.models import ProtectedError
+from django.utils import timezone
+
+from portal.content.reader import Record, read_content
+from portal.content.schema import KINDS, ContentError
+from portal.content.snapshot import fingerprint, snapshot_of
+from portal.models import Consultation, ConsultationQuestion, Status
+
+CREATED, UPDATED, UNCHANGED, KEPT, DELETED = (
+    "opprettet",
+    "oppdatert",
+    "uendret",
+    "beholdt",
+    "slettet",
+)
+
+
+@dataclass
+class ImportReport:
+    dry_run: bool = False
+    outcomes: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def add(self, kind_key: str, slug: str, outcome: str) -> None:
+        self.outcomes.append((kind_key, slug, outcome))
+
+    @property
+    def counts(self) -> Counter:
+        return Counter(outcome for _, _, outcome in self.outcomes)
+
+    @property
+    def changed(self) -> bool:
+        return any(outcome != UNCHANGED for _, _, outcome in self.outcomes)
+
+    def lines(self) -> list[str]:
+        return [
+            f"{KINDS[kind_key].name} {slug}: {outcome}"
+            + (" (endret i admin; bruk --overwrite for å erstatte)" if outcome == KEPT else "")
+            for kind_key, slug, outcome in self.outcomes
+            if outcome != UNCHANGED
+        ]
+
+    def summary(self) -> str:
+        counts = self.counts
+        parts = [f"{counts[o]} {o}" for o in (CREATED, UPDATED, UNCHANGED, KEPT, DELETED)]
+        return ", ".join(parts) + (" (prøvekjøring: ingenting er lagret)" if self.dry_run else "")
+
+
+def slugs_in_database(kind_key: str, slugs: set[str]) -> set[str]:
+    """A partial folder may refer to objects it leaves out, that an earlier import wrote."""
+    model = KINDS[kind_key].model
+    return set(model.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+
+
+def import_content(
+    root: Path, *, dry_run: bool = False, overwrite: bool = False, prune: bool = False
+) -> ImportReport:
+    records = read_content(root, found_elsewhere=slugs_in_database)
+    report = ImportReport(dry_run=dry_run)
+    with transaction.atomic():
+        for kind_key in KINDS:
+            items = records.get(kind_key, [])
+            _import_kind(kind_key, items, report, overwrite=overwrite)
+            if prune:
+                _prune_kind(kind_key, items, report, root)
+        if dry_run:
+            transaction.set_rollback(True)
+    return report
+
+
+def _import_kind(kind_key: str, items: list[Record], report: ImportReport, *, overwrite: bool):
+    model = KINDS[kind_key].model
+    existing = {obj.slug: obj for obj in model.objects.filter(slug__in=[r.slug for r in items])}
+    for record in items:
+        obj = existing.get(record.slug)
+        if obj is None:
+            _write(kind_key, record, None)
+            report.add(kind_key, record.slug, CREATED)
+            continue
+        current = fingerprint(snapshot_of(kind_key, obj))
+        if current == record.fingerprint:
+            if obj.import_fingerprint != current:
+                model.objects.filter(pk=obj.pk).update(import_fingerprint=current)
+            report.add(kind_key, record.slug, UNCHANGED)
+        elif current != obj.import_fingerprint and not overwrite:
+            report.add(kind_key, record.slug, KEPT)
+        else:
+            _write(kind_key, record, obj)
+            report.add(kind_key, record.slug, UPDATED)
+
+
+def _prune_kind(kind_key: str, items: list[Record], report: ImportReport, root: Path) -> None:
+    kind = KINDS[kind_key]
+    stale = kind.model.objects.exclude(slug__in=[r.slug for r in items])
+    stale_slugs = list(stale.values_list("slug", flat=True))
+    for slug in stale_slugs:
+        report.add(kind_key, slug, DELETED)
+    try:
+        stale.delete()
+    except ProtectedError:
+        # A consultation with input: official correspondence is never pruned.
+        raise ContentError(
+            root / (kind.folder or kind.list_file),
+            1,
+            f"kan ikke slette {', '.join(sorted(stale_slugs))}: det finnes innspill som "
+            "hører til, og innspill slettes aldri av importen",
+        ) from None
+
+
+def _write(kind_key: str, record: Record, obj: models.Model | None) -> models.Model:
+    kind = KINDS[kind_key]
+    if obj is None:
+        obj = kind.model(slug=record.slug)
+    for attr, value in record.values.items():
+        setattr(obj, attr, value)
+    if kind.has_status and obj.status == Status.PUBLISHED and obj.first_published_at is None:
+        obj.first_published_at = timezone.now()
+    obj.save()
+    for relation in kind.relations:
+        targets = KINDS[relation.kind].model.objects.filter(slug__in=record.relations[relation.key])
+        getattr(obj, relation.key).set(targets)
+    if kind.has_questions:
+        _write_questions(obj, record)
+    kind.model.objects.filter(pk=obj.pk).update(import_fingerprint=record.fingerprint)
+    return obj
+
+
+def _write_questions(consultation: Consultation, record: Record) -> None:
+    # In place, by position: answers already given point at their question and must keep it.
+    for index, q in enumerate(record.questions, start=1):
+        ConsultationQuestion.objects.update_or_create(
+            consultation=consultation,
+            order=index,
+            defaults={"text": q["text"], "help_text": q["help"], "required": q["required"]},
+        )
+    removed = consultation.questions.filter(order__gt=len(record.questions))
+    if removed.filter(answers__isnull=False).exists():
+        raise ContentError(
+            record.path,
+            record.key_lines.get("questions", record.line),
+            "et spørsmål som er fjernet, har allerede fått svar i innspill; svarene kan ikke "
+            "slettes, så spørsmålet må bli stående",
+        )
+    removed.delete()
