@@ -104,11 +104,19 @@ def _on_change(sender, **kwargs) -> None:
     content_changed()
 
 
-def connect_signals() -> None:
+def _connections():
     for model in registry.PUBLIC_MODELS:
-        uid = f"{model._meta.label}"
-        post_save.connect(_on_change, sender=model, dispatch_uid=f"content-save-{uid}")
-        post_delete.connect(_on_change, sender=model, dispatch_uid=f"content-delete-{uid}")
+        yield post_save, model, f"content-save-{model._meta.label}"
+        yield post_delete, model, f"content-delete-{model._meta.label}"
     for through in registry.through_models():
-        uid = f"{through._meta.label}"
-        m2m_changed.connect(_on_change, sender=through, dispatch_uid=f"content-links-{uid}")
+        yield m2m_changed, through, f"content-links-{through._meta.label}"
+
+
+def connect_signals() -> None:
+    for signal, sender, uid in _connections():
+        signal.connect(_on_change, sender=sender, dispatch_uid=uid)
+
+
+def disconnect_signals() -> None:
+    for signal, sender, uid in _connections():
+        signal.disconnect(sender=sender, dispatch_uid=uid)

@@ -1,3 +1,4 @@
+import functools
 import re
 from urllib.parse import urlencode
 
@@ -70,17 +71,28 @@ def latest_update(objects):
     return max((obj.updated_at for obj in objects), default=None)
 
 
-_SITE_LINK = re.compile(
-    r'href="/(?:(veileder)/([a-z0-9-]+)/|(steg)/([a-z0-9-]+)/|(eksempler)/([a-z0-9-]+)/'
-    r'|(begreper)/#([a-z0-9-]+)|(kilder)/#([a-z0-9-]+))"'
+# Pages of the guide that the whole-guide PDF holds, and the anchor prefix each has there: the
+# addresses come from the URL patterns, so a changed pattern changes the PDF's links with it.
+_PDF_TARGETS = (
+    ("portal:chapter_detail", True, "kapittel"),
+    ("portal:step_detail", True, "steg"),
+    ("portal:example_detail", True, "eksempel"),
+    ("portal:glossary", False, "begrep"),
+    ("portal:source_list", False, "kilde"),
 )
-_PDF_ANCHOR = {
-    "veileder": "kapittel",
-    "steg": "steg",
-    "eksempler": "eksempel",
-    "begreper": "begrep",
-    "kilder": "kilde",
-}
+_SLUG_PLACEHOLDER = "pdf-slug"
+
+
+@functools.cache
+def _site_link() -> re.Pattern:
+    alternatives = []
+    for url_name, takes_slug, _ in _PDF_TARGETS:
+        if takes_slug:
+            before, after = reverse(url_name, args=[_SLUG_PLACEHOLDER]).split(_SLUG_PLACEHOLDER)
+            alternatives.append(f"{re.escape(before)}([a-z0-9-]+){re.escape(after)}")
+        else:
+            alternatives.append(f"{re.escape(reverse(url_name))}#([a-z0-9-]+)")
+    return re.compile('href="(?:' + "|".join(alternatives) + ')"')
 
 
 _LOCAL_TARGET = re.compile(r'(id="|href="#)([^"]+)"')
@@ -96,10 +108,10 @@ def pdf_links(rendered_html, scope=""):
     made of the matched characters and slug characters, so the result is as safe as the input."""
 
     def anchor(match):
-        kind, slug = (group for group in match.groups() if group)
-        return f'href="#{_PDF_ANCHOR[kind]}-{slug}"'
+        prefix = _PDF_TARGETS[match.lastindex - 1][2]  # one group per alternative
+        return f'href="#{prefix}-{match.group(match.lastindex)}"'
 
     html = conditional_escape(rendered_html)  # escapes anything not already marked safe
     if scope:
         html = _LOCAL_TARGET.sub(lambda m: f'{m.group(1)}{scope}-{m.group(2)}"', html)
-    return mark_safe(_SITE_LINK.sub(anchor, html))  # noqa: S308
+    return mark_safe(_site_link().sub(anchor, html))  # noqa: S308
