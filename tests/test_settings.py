@@ -38,3 +38,15 @@ def test_a_local_key_file_or_the_variable_lets_it_start(tmp_path):
     key_file.write_text("en-lokal-nøkkel-som-er-lang-nok-for-test\n")
     assert start_django(tmp_path, DJANGO_SECRET_KEY_FILE=str(key_file)).stdout == "started\n"
     assert start_django(tmp_path, DJANGO_SECRET_KEY="fra-miljøet").stdout == "started\n"
+
+
+def test_env_example_lists_every_variable_the_settings_and_gunicorn_read():
+    import re
+
+    read = set()
+    for name in ("veileder/settings.py", "gunicorn.conf.py"):
+        source = (ROOT / name).read_text(encoding="utf-8")
+        read |= set(re.findall(r'(?:env(?:_bool|_list)?|environ\.get)\(\s*"([A-Z0-9_]+)"', source))
+    listed = set(re.findall(r"^#? ?([A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.M))
+    assert read, "no variables found: the pattern above no longer matches the settings"
+    assert sorted(read - listed) == []
