@@ -5,6 +5,7 @@ the result is cached under a hash of the text and RENDERER_VERSION. Bump the ver
 output for the same text changes, so no stale HTML outlives a renderer change.
 """
 
+import functools
 import hashlib
 import html
 import re
@@ -170,28 +171,22 @@ def _render_uncached(text: str) -> tuple[str, list[TocEntry]]:
     return clean, _toc_entries(converter.toc_tokens)
 
 
-# A process-local front for the shared cache: a page shows the same few texts again and again.
-_local: dict[str, Rendered] = {}
-_LOCAL_MAX = 1024
-
-
 def render(text: str | None) -> Rendered:
-    text = (text or "").replace("\r\n", "\n")
+    return _rendered((text or "").replace("\r\n", "\n"))
+
+
+# In front of the shared cache, each process keeps the texts it rendered lately: a page shows
+# the same few texts again and again. Keyed on the text itself, so an entry is never stale.
+@functools.lru_cache(maxsize=1024)
+def _rendered(text: str) -> Rendered:
     key = f"md:{RENDERER_VERSION}:{hashlib.sha256(text.encode('utf-8')).hexdigest()}"
-    found = _local.get(key)
-    if found is not None:
-        return found
     cached = cache.get(key)
     if cached is None:
         cached = _render_uncached(text)
         cache.set(key, cached, timeout=None)
     clean_html, toc = cached
     # nh3 has already made the HTML safe; this is the one place that may say so.
-    result = Rendered(html=mark_safe(clean_html), toc=toc)  # noqa: S308
-    if len(_local) >= _LOCAL_MAX:
-        _local.clear()
-    _local[key] = result
-    return result
+    return Rendered(html=mark_safe(clean_html), toc=toc)  # noqa: S308
 
 
 def render_markdown(text: str | None) -> SafeString:

@@ -7,7 +7,7 @@ from portal import markdown
 @pytest.fixture(autouse=True)
 def fresh_cache():
     cache.clear()
-    markdown._local.clear()
+    markdown._rendered.cache_clear()
 
 
 def test_renders_tables_lists_and_emphasis():
@@ -60,7 +60,7 @@ def test_result_is_cached_by_content_hash(monkeypatch):
 
     monkeypatch.setattr(markdown, "_render_uncached", counting)
     markdown.render("Samme tekst")
-    markdown._local.clear()  # another worker process: the shared cache still answers
+    markdown._rendered.cache_clear()  # another worker process: the shared cache still answers
     markdown.render("Samme tekst")
     markdown.render("Annen tekst")
     assert calls == ["Samme tekst", "Annen tekst"]
@@ -68,7 +68,7 @@ def test_result_is_cached_by_content_hash(monkeypatch):
 
 def test_renderer_version_is_part_of_the_cache_key(monkeypatch):
     markdown.render("Tekst")
-    markdown._local.clear()
+    markdown._rendered.cache_clear()
     monkeypatch.setattr(markdown, "RENDERER_VERSION", "test-new")
     calls = []
     monkeypatch.setattr(markdown, "_render_uncached", lambda text: calls.append(text) or ("", []))
