@@ -13,12 +13,12 @@ from pathlib import Path
 
 from django.db import models, transaction
 from django.db.models import ProtectedError
-from django.utils import timezone
 
 from portal.content.reader import Record, read_content
 from portal.content.schema import KINDS, ContentError
 from portal.content.snapshot import fingerprint, snapshot_of
-from portal.models import Consultation, ConsultationQuestion, Status
+from portal.models import Consultation, ConsultationQuestion
+from portal.publishing.services import stamp_first_publication
 
 CREATED, UPDATED, UNCHANGED, KEPT, DELETED = (
     "opprettet",
@@ -126,8 +126,8 @@ def _write(kind_key: str, record: Record, obj: models.Model | None) -> models.Mo
         obj = kind.model(slug=record.slug)
     for attr, value in record.values.items():
         setattr(obj, attr, value)
-    if kind.has_status and obj.status == Status.PUBLISHED and obj.first_published_at is None:
-        obj.first_published_at = timezone.now()
+    if kind.has_status:
+        stamp_first_publication(obj)
     obj.save()
     for relation in kind.relations:
         targets = KINDS[relation.kind].model.objects.filter(slug__in=record.relations[relation.key])

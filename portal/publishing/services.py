@@ -35,14 +35,20 @@ def require_publish_permission(user, model) -> None:
         raise PublishingNotAllowed("Du har ikke tilgang til å publisere.")
 
 
+def stamp_first_publication(obj) -> None:
+    """A public object remembers when it first went public (the feed's publication date). The
+    importer calls this too: content/ is reviewed in git, so an import publishes."""
+    if obj.status == Status.PUBLISHED and obj.first_published_at is None:
+        obj.first_published_at = timezone.now()
+
+
 def publish(obj, user, *, reason: str = "Publisert") -> bool:
     """Make `obj` public. False when it already was."""
     require_publish_permission(user, type(obj))
     if obj.status == Status.PUBLISHED:
         return False
     obj.status = Status.PUBLISHED
-    if obj.first_published_at is None:
-        obj.first_published_at = timezone.now()
+    stamp_first_publication(obj)
     obj._change_reason = reason
     obj.save()
     return True
@@ -65,8 +71,7 @@ def apply_status_change(obj, user, previous_status: str | None) -> None:
     if obj.status == (previous_status or Status.DRAFT):
         return
     require_publish_permission(user, type(obj))
-    if obj.status == Status.PUBLISHED and obj.first_published_at is None:
-        obj.first_published_at = timezone.now()
+    stamp_first_publication(obj)
 
 
 # --- What the public sees has changed ------------------------------------------------------
