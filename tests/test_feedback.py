@@ -12,8 +12,8 @@ from django.core import mail
 from django.test import Client
 
 from portal.feedback import services
-from portal.feedback.counties import COUNTIES
 from portal.models import Chapter, Consultation, Feedback, FeedbackAnswer, Status
+from portal.models.choices import COUNTIES
 from tests.conftest import feedback_form_data, make_consultation
 
 pytestmark = pytest.mark.django_db

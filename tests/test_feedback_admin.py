@@ -14,8 +14,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from portal.content import ContentError, import_content
-from portal.feedback.counties import REAL_COUNTIES
 from portal.models import Feedback, FeedbackAnswer, GuideChange
+from portal.models.choices import REAL_COUNTIES
 from tests.conftest import make_consultation
 
 pytestmark = pytest.mark.django_db

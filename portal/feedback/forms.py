@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.functional import cached_property
 
-from portal.feedback.counties import COUNTY_CHOICES
 from portal.models import Consultation, Feedback
+from portal.models.choices import COUNTY_CHOICES
 
 ANSWER_MAX_LENGTH = 10_000
 NAME_MAX_LENGTH = 200

@@ -27,10 +27,10 @@ from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from portal.feedback.counties import NOT_RELEVANT, REAL_COUNTIES
 from portal.feedback.sections import Section
 from portal.http import client_ip
 from portal.models import Consultation, Feedback, FeedbackAnswer
+from portal.models.choices import NOT_RELEVANT, REAL_COUNTIES
 
 logger = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ a purge really removes what it deletes.
 from django.db import models
 from django.utils import timezone
 
-from portal.feedback.counties import COUNTY_CHOICES, NAMES
+from portal.models.choices import COUNTY_CHOICES, COUNTY_NAMES
 from portal.models.consultation import Consultation, ConsultationQuestion
 from portal.models.content import Chapter, ProcessStep
 
@@ -145,7 +145,7 @@ class Feedback(models.Model):
 
     @property
     def county_name(self) -> str:
-        return NAMES.get(self.county, self.county)
+        return COUNTY_NAMES.get(self.county, self.county)
 
     @property
     def public_name(self) -> str:

@@ -1,4 +1,7 @@
-"""Norway's counties as the feedback form offers them: data, not template text.
+"""Fixed choices the models store: Norway's counties, as the feedback form offers them.
+
+Data, not template text, and in the models layer because Feedback.county stores the codes: the
+feedback package (form, overview) reads them from here, never the other way round.
 
 The list follows the county structure in force from 1 January 2024 (15 counties). When the
 structure changes again, change this list and run `makemigrations`: stored input keeps its code,
@@ -39,4 +42,4 @@ COUNTIES: tuple[County, ...] = (
 
 COUNTY_CHOICES: list[tuple[str, str]] = [(county.code, county.name) for county in COUNTIES]
 REAL_COUNTIES: tuple[County, ...] = tuple(county for county in COUNTIES if county.is_county)
-NAMES: dict[str, str] = {county.code: county.name for county in COUNTIES}
+COUNTY_NAMES: dict[str, str] = {county.code: county.name for county in COUNTIES}
