@@ -283,7 +283,7 @@ FEEDBACK_RATE_LIMIT = env("FEEDBACK_RATE_LIMIT", "10/h")
 # Days after which `purge_feedback` deletes spam and rejected input. /personvern/ says 90.
 FEEDBACK_RETENTION_DAYS = int(env("FEEDBACK_RETENTION_DAYS", "90"))
 # A form whose CSRF check fails gets a Norwegian page that says how to send it again.
-CSRF_FAILURE_VIEW = "portal.feedback.views.csrf_failure"
+CSRF_FAILURE_VIEW = "portal.errors.csrf_failure"
 
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "portal.markdown.render_markdown"
 MARKDOWNX_UPLOAD_MAX_SIZE = 5 * 1024 * 1024

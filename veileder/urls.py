@@ -19,4 +19,4 @@ urlpatterns = [
 ]
 
 # A request Django refuses to read (too many fields, a body too large) gets a Norwegian page.
-handler400 = "portal.feedback.views.bad_request"
+handler400 = "portal.errors.bad_request"

@@ -172,13 +172,3 @@ def change_log(request, slug):
         return {"changes": changes}
 
     return _closed_round_or_notice(request, slug, "changes.html", build)
-
-
-def csrf_failure(request, reason=""):
-    """CSRF_FAILURE_VIEW: a form that could not be checked, and what to do about it."""
-    return render(request, f"{TEMPLATES}/csrf_failure.html", status=403)
-
-
-def bad_request(request, exception=None):
-    """handler400: too many fields, a body that is too large, or other unreadable requests."""
-    return render(request, "400.html", status=400)
