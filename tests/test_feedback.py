@@ -587,17 +587,3 @@ def test_every_section_link_on_the_guide_opens_the_form_with_that_section(
     for link in links:
         form = client.get(link.replace("&amp;", "&")).text
         assert re.search(r"Innspillet ditt gjelder <strong>delen «[^»]+» i", form), link
-
-
-def test_a_deadline_entered_with_seconds_closes_from_its_minute(db):
-    oslo = ZoneInfo("Europe/Oslo")
-    consultation = Consultation.objects.create(
-        slug="sekunder",
-        title="Med sekunder",
-        introduction="Tekst.",
-        status=Status.PUBLISHED,
-        opens_at=dt.datetime(2026, 1, 1, tzinfo=oslo),
-        closes_at=dt.datetime(2026, 6, 1, 12, 0, 45, tzinfo=oslo),
-    )
-    assert consultation.is_open_at(dt.datetime(2026, 6, 1, 11, 59, 59, tzinfo=oslo))
-    assert not consultation.is_open_at(dt.datetime(2026, 6, 1, 12, 0, 10, tzinfo=oslo))

@@ -1,4 +1,4 @@
-"""The feedback flow as plain functions: open or closed, submit, receipt, rate limit, overview.
+"""The feedback flow as plain functions: submit, receipt, rate limit, overview, retention.
 
 Views and commands call these and stay thin. What the respondent sent is treated as hostile: it
 is validated by the form before it gets here, stored as typed, and never trusted for anything the
@@ -47,26 +47,6 @@ REFERENCE_ATTEMPTS = 20
 RECEIPT_VISIBLE_FOR = dt.timedelta(days=7)
 
 
-# --- Open or closed --------------------------------------------------------------------------
-
-
-def is_open(consultation: Consultation, moment: dt.datetime) -> bool:
-    """Open from opens_at; closed from the minute closes_at names (Europe/Oslo or any offset)."""
-    return consultation.is_open_at(moment)
-
-
-def last_closed(moment: dt.datetime) -> Consultation | None:
-    return Consultation.objects.published().filter(closes_at__lte=moment).first()
-
-
-def next_opening(moment: dt.datetime) -> Consultation | None:
-    return Consultation.objects.published().filter(opens_at__gt=moment).order_by("opens_at").first()
-
-
-def has_closed(consultation: Consultation, moment: dt.datetime) -> bool:
-    return moment >= consultation.closes_at
-
-
 # --- Submitting ------------------------------------------------------------------------------
 
 
@@ -98,7 +78,7 @@ def submit_feedback(
     `data` is a FeedbackForm's cleaned_data. `moment` is when the request arrived: that is the
     time measured against the deadline and shown on the receipt.
     """
-    if not is_open(consultation, moment):
+    if not consultation.is_open_at(moment):
         raise ConsultationClosed(consultation.slug)
     key = data["token"]
     answers = data["answers"]

@@ -34,8 +34,8 @@ def _closed_page(request, consultation, moment):
         f"{TEMPLATES}/closed.html",
         {
             "consultation": consultation,
-            "not_yet_open": moment < consultation.opens_at,
-            "has_closed": services.has_closed(consultation, moment),
+            "not_yet_open": consultation.opens_after(moment),
+            "has_closed": consultation.has_closed_at(moment),
         },
     )
 
@@ -57,8 +57,8 @@ def feedback_index(request):
             "consultations": open_rounds,
             "section": section,
             "section_query": _section_query(section),
-            "last_closed": services.last_closed(moment),
-            "next_opening": services.next_opening(moment),
+            "last_closed": Consultation.objects.closed_at(moment).first(),
+            "next_opening": Consultation.objects.opening_after(moment).first(),
         },
     )
 
@@ -71,7 +71,7 @@ def consultation_form(request, slug):
     consultation = get_object_or_404(
         Consultation.objects.visible_to(request.user).prefetch_related("questions"), slug=slug
     )
-    if not services.is_open(consultation, moment):
+    if not consultation.is_open_at(moment):
         return _closed_page(request, consultation, moment)
     params = request.POST if request.method == "POST" else request.GET
     section = sections.resolve_section(params)
@@ -121,7 +121,7 @@ def receipt(request, key):
 def _closed_round_or_notice(request, slug, template, build_context):
     moment = timezone.now()
     consultation = get_object_or_404(Consultation.objects.published(), slug=slug)
-    context = {"consultation": consultation, "has_closed": consultation.closes_at <= moment}
+    context = {"consultation": consultation, "has_closed": consultation.has_closed_at(moment)}
     if context["has_closed"]:
         context.update(build_context(consultation))
     return render(request, f"{TEMPLATES}/{template}", context)

@@ -13,11 +13,23 @@ def whole_minute(moment):
 
 
 class ConsultationQuerySet(PublishableQuerySet):
+    """When a round is open, in SQL. Consultation below says the same of one row in hand; the two
+    sit side by side so that they change together (tests/test_consultation.py holds them to it).
+    A round is open from its opens_at and closed from the minute of its closes_at."""
+
     def open_at(self, moment):
         return self.published().filter(opens_at__lte=moment, closes_at__gt=moment)
 
     def open_now(self):
         return self.open_at(timezone.now())
+
+    def closed_at(self, moment):
+        """Published rounds past their deadline, the latest deadline first."""
+        return self.published().filter(closes_at__lte=moment).order_by("-closes_at")
+
+    def opening_after(self, moment):
+        """Published rounds not open yet, the first to open first."""
+        return self.published().filter(opens_at__gt=moment).order_by("opens_at")
 
 
 class Consultation(Publishable):
@@ -56,11 +68,13 @@ class Consultation(Publishable):
         return reverse("portal:feedback_index")
 
     def is_open_at(self, moment) -> bool:
-        return self.is_published and self.opens_at <= moment < self.closes_at
+        return self.is_published and not self.opens_after(moment) and not self.has_closed_at(moment)
 
-    @property
-    def is_open(self) -> bool:
-        return self.is_open_at(timezone.now())
+    def opens_after(self, moment) -> bool:
+        return moment < self.opens_at
+
+    def has_closed_at(self, moment) -> bool:
+        return moment >= self.closes_at
 
 
 class ConsultationQuestion(models.Model):
