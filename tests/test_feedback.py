@@ -11,8 +11,8 @@ import time_machine
 from django.core import mail
 from django.test import Client
 
-from portal.feedback import services
-from portal.models import Chapter, Consultation, Feedback, FeedbackAnswer, Status
+from portal.feedback import sections, services
+from portal.models import Chapter, Consultation, Feedback, FeedbackAnswer, ProcessStep, Status
 from portal.models.choices import COUNTIES
 from tests.conftest import feedback_form_data, make_consultation
 
@@ -400,6 +400,31 @@ def test_input_on_a_step_section(client, imported_round):
     post(client, consultation, steg="analyse", **{"del": "hva-steget-handler-om"})
     feedback = Feedback.objects.get()
     assert (feedback.step.slug, feedback.section_title) == ("analyse", "Hva steget handler om")
+
+
+def test_a_step_list_section_is_named_by_the_link_the_page_builds(imported_round):
+    step = ProcessStep.objects.get(slug="analyse")
+    shown = sections.step_list_sections(step)
+    assert [section.anchor for section, _ in shown] == [
+        section.anchor for section in sections.STEP_LIST_SECTIONS
+    ]
+    for section, entries in shown:
+        assert entries
+        resolved = sections.resolve_section(sections.section_params(step, section.anchor))
+        assert (resolved.step, resolved.anchor, resolved.title) == (
+            step,
+            section.anchor,
+            section.title,
+        )
+
+
+def test_an_empty_step_list_is_neither_shown_nor_a_section(imported_round):
+    step = ProcessStep.objects.get(slug="analyse")
+    ProcessStep.objects.filter(pk=step.pk).update(roles="")
+    step.refresh_from_db()
+    assert "fylkeskommunens-roller" not in [s.anchor for s, _ in sections.step_list_sections(step)]
+    resolved = sections.resolve_section(sections.section_params(step, "fylkeskommunens-roller"))
+    assert (resolved.step, resolved.anchor, resolved.title) == (step, "", "")
 
 
 @pytest.mark.parametrize(

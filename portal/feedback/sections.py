@@ -1,19 +1,40 @@
 """Which section of the guide a piece of input is about, from ?kapittel= or ?steg= and &del=.
 
-The reading pages link each section to the form with these parameters. The section's title is
-looked up in the published page (its rendered Markdown's table of contents, or the step page's
-list sections), never taken from the request.
+The reading pages link each section to the form with these parameters, built by
+`section_params` (through the `feedback_url` template tag); `resolve_section` reads them back. The
+section's title is looked up in the published page (its rendered Markdown's table of contents, or
+the step page's list sections below), never taken from the request.
 """
 
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.urls import reverse
 
 from portal.markdown import TocEntry, render
 from portal.models import Chapter, ProcessStep
 
+CHAPTER_PARAM = "kapittel"
+STEP_PARAM = "steg"
+ANCHOR_PARAM = "del"
+
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def section_params(page: Chapter | ProcessStep, anchor: str = "") -> dict[str, str]:
+    """The query parameters that name a chapter or step, and one of its sections, for the form."""
+    name = CHAPTER_PARAM if isinstance(page, Chapter) else STEP_PARAM
+    params = {name: page.slug}
+    if anchor:
+        params[ANCHOR_PARAM] = anchor
+    return params
+
+
+def feedback_url(page: Chapter | ProcessStep, anchor: str = "") -> str:
+    return f"{reverse('portal:feedback_index')}?{urlencode(section_params(page, anchor))}"
 
 
 @dataclass(frozen=True)
@@ -24,7 +45,7 @@ class Section:
     title: str
 
     @property
-    def page(self):
+    def page(self) -> Chapter | ProcessStep:
         return self.chapter or self.step
 
     @property
@@ -35,26 +56,46 @@ class Section:
         return f"delen «{self.title}» i {page}" if self.title else page
 
     def query(self) -> dict[str, str]:
-        """The query parameters that name this section again (for links between forms)."""
-        params = {"kapittel": self.chapter.slug} if self.chapter else {"steg": self.step.slug}
-        if self.anchor:
-            params["del"] = self.anchor
-        return params
+        """The parameters that name this section again (links and hidden fields between forms)."""
+        return section_params(self.page, self.anchor)
 
 
-# Sections of a step page that come from its lists, not from its Markdown body, as
-# templates/portal/step_detail.html shows them: anchor -> (title, the field that must have text).
-STEP_LIST_SECTIONS = {
-    "spørsmål-å-diskutere": ("Spørsmål å diskutere", "questions"),
-    "fylkeskommunens-roller": ("Fylkeskommunens roller", "roles"),
-    "momenter-hos-eu": ("Tilsvarende momenter hos EU", "eu_elements"),
-}
+@dataclass(frozen=True)
+class ListSection:
+    """A section of a step page made from one of its lists, not from its Markdown body."""
+
+    anchor: str
+    title: str
+    entries: str  # the ProcessStep property with the list's entries
+    numbered: bool = False
+    has_workshop_sheet: bool = False  # the printable sheet (portal:workshop_sheet) has this list
 
 
-def _heading_title(page, anchor: str) -> str:
-    if isinstance(page, ProcessStep) and anchor in STEP_LIST_SECTIONS:
-        title, field = STEP_LIST_SECTIONS[anchor]
-        return title if getattr(page, field).strip() else ""
+# In the order the step page shows them, after the body's own sections.
+STEP_LIST_SECTIONS = (
+    ListSection(
+        "spørsmål-å-diskutere",
+        "Spørsmål å diskutere",
+        "question_list",
+        numbered=True,
+        has_workshop_sheet=True,
+    ),
+    ListSection("fylkeskommunens-roller", "Fylkeskommunens roller", "role_list"),
+    ListSection("momenter-hos-eu", "Tilsvarende momenter hos EU", "eu_element_list"),
+)
+
+
+def step_list_sections(step: ProcessStep) -> list[tuple[ListSection, list[str]]]:
+    """The list sections this step shows, with their entries: those whose list is not empty."""
+    filled = ((section, getattr(step, section.entries)) for section in STEP_LIST_SECTIONS)
+    return [(section, entries) for section, entries in filled if entries]
+
+
+def _heading_title(page: Chapter | ProcessStep, anchor: str) -> str:
+    if isinstance(page, ProcessStep):
+        for section, _ in step_list_sections(page):
+            if section.anchor == anchor:
+                return section.title
     heading = _find_heading(render(page.body).toc, anchor)
     return heading.title if heading else ""
 
@@ -83,9 +124,9 @@ def resolve_section(params: Mapping[str, str]) -> Section | None:
     input then concerns the whole page, or the whole guide. The title shown and stored is the
     heading from the published text, never text from the request.
     """
-    chapter_slug = _clean_param(params, "kapittel", 100)
-    step_slug = _clean_param(params, "steg", 100)
-    anchor = _clean_param(params, "del", 200)
+    chapter_slug = _clean_param(params, CHAPTER_PARAM, 100)
+    step_slug = _clean_param(params, STEP_PARAM, 100)
+    anchor = _clean_param(params, ANCHOR_PARAM, 200)
     chapter = step = None
     if chapter_slug and _SLUG.match(chapter_slug):
         chapter = Chapter.objects.published().filter(slug=chapter_slug).first()

@@ -1,6 +1,5 @@
 import functools
 import re
-from urllib.parse import urlencode
 
 from django import template
 from django.urls import reverse
@@ -8,6 +7,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from portal import markdown
+from portal.feedback import sections
 
 register = template.Library()
 
@@ -57,12 +57,16 @@ def breadcrumbs(*trail):
     return {"links": links, "current": current}
 
 
-@register.filter
-def feedback_link(section_anchor, target):
-    """The address of the input form for one section: `target` is "kapittel=<slug>" or
-    "steg=<slug>", the form (issue 5) reads exactly these parameters and `del`."""
-    kind, _, slug = target.partition("=")
-    return f"{reverse('portal:feedback_index')}?{urlencode({kind: slug, 'del': section_anchor})}"
+@register.simple_tag
+def feedback_url(page, anchor=""):
+    """`{% feedback_url chapter section.anchor %}`: the input form for one section of a page."""
+    return sections.feedback_url(page, anchor)
+
+
+@register.simple_tag
+def step_list_sections(step):
+    """`{% step_list_sections step as list_sections %}`: (section, entries) for the step's lists."""
+    return sections.step_list_sections(step)
 
 
 @register.filter
