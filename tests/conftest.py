@@ -267,6 +267,32 @@ def feedback_form_data(consultation, **overrides):
     return data
 
 
+def add_feedback(consultation, *, answers=None, **fields):
+    """Input as if sent through the form, stored directly: for tests of what staff do with it."""
+    import uuid
+
+    from portal.models import Feedback, FeedbackAnswer
+
+    values = {
+        "name": "Ola Nordmann",
+        "organisation": "Agder fylkeskommune",
+        "respondent_type": Feedback.RespondentType.COUNTY,
+        "county": "42",
+        "publication": Feedback.Publication.WITH_NAME,
+        "email": "ola@example.no",
+    }
+    values.update(fields)
+    values.setdefault("reference", f"VS-2026-{uuid.uuid4().hex[:4].upper()}")
+    feedback = Feedback.objects.create(
+        consultation=consultation, idempotency_key=uuid.uuid4(), **values
+    )
+    questions = list(consultation.questions.order_by("order"))
+    for question, text in zip(questions, answers or ["Nyttig."], strict=False):
+        if text:
+            FeedbackAnswer.objects.create(feedback=feedback, question=question, text=text)
+    return feedback
+
+
 @pytest.fixture
 def consultation(db):
     return make_consultation()

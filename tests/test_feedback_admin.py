@@ -4,7 +4,6 @@ import csv
 import datetime as dt
 import io
 import re
-import uuid
 
 import openpyxl
 import pytest
@@ -16,34 +15,13 @@ from django.utils import timezone
 from portal.content import ContentError, import_content
 from portal.models import Feedback, FeedbackAnswer, GuideChange
 from portal.models.choices import REAL_COUNTIES
-from tests.conftest import make_consultation
+from tests.conftest import add_feedback, make_consultation
 
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = "/admin/portal/feedback/"
 XSS = '<script>alert("x")</script>'
 AFTER_DEADLINE = dt.datetime(2036, 3, 2, 12, tzinfo=dt.UTC)
-
-
-def add_feedback(consultation, *, answers=None, **fields):
-    values = {
-        "name": "Ola Nordmann",
-        "organisation": "Agder fylkeskommune",
-        "respondent_type": Feedback.RespondentType.COUNTY,
-        "county": "42",
-        "publication": Feedback.Publication.WITH_NAME,
-        "email": "ola@example.no",
-    }
-    values.update(fields)
-    values.setdefault("reference", f"VS-2026-{uuid.uuid4().hex[:4].upper()}")
-    feedback = Feedback.objects.create(
-        consultation=consultation, idempotency_key=uuid.uuid4(), **values
-    )
-    questions = list(consultation.questions.order_by("order"))
-    for question, text in zip(questions, answers or ["Nyttig."], strict=False):
-        if text:
-            FeedbackAnswer.objects.create(feedback=feedback, question=question, text=text)
-    return feedback
 
 
 @pytest.fixture
@@ -144,6 +122,23 @@ def test_status_actions(staff_client, consultation):
         "behandlet",
         "ny",
     ]
+
+
+def test_the_admin_actions_write_the_history_under_the_caseworker(staff_client, consultation):
+    from django.contrib.admin.models import LogEntry
+
+    item = add_feedback(consultation)
+    for action in ("mark_in_progress", "approve_publication", "withdraw_publication"):
+        response = staff_client.post(CHANGELIST, {"action": action, "_selected_action": [item.pk]})
+        assert response.status_code == 302
+    messages = LogEntry.objects.filter(object_id=str(item.pk)).order_by("pk")
+    assert [(entry.user.username, entry.change_message) for entry in messages] == [
+        ("saksbehandler", "Status: Under behandling"),
+        ("saksbehandler", "Godkjent for publisering"),
+        ("saksbehandler", "Godkjenning for publisering trukket tilbake"),
+    ]
+    history = staff_client.get(f"{CHANGELIST}{item.pk}/history/").text
+    assert "Godkjent for publisering" in history
 
 
 def test_a_script_typed_by_a_respondent_is_escaped_in_the_admin(staff_client, consultation):

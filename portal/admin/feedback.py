@@ -1,4 +1,4 @@
-"""Staff handling of input: list, detail, status, notes, approval, overview, export, endringslogg.
+"""Staff handling of input: list, detail, status, notes, approval, overview, export.
 
 What the respondent sent is read-only here; staff change only status, internal note and the
 approval for publication. Every value a respondent typed is shown through Django's escaping
@@ -15,12 +15,10 @@ from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import linebreaksbr
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from portal.feedback import export, services
-from portal.models import Consultation, Feedback, GuideChange
-from portal.models.feedback import KEPT_STATUSES
+from portal.feedback import export, handling, services
+from portal.models import Consultation, Feedback
 
 ADMIN_TEMPLATES = "portal/feedback/admin"
 
@@ -88,16 +86,10 @@ class FeedbackAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("publication_approved"):
-            if self.instance.publication == Feedback.Publication.NONE:
-                self.add_error(
-                    "publication_approved",
-                    "Avsenderen har valgt at innspillet ikke skal publiseres.",
-                )
             status = cleaned.get("status", self.instance.status)
-            if status not in KEPT_STATUSES:
-                self.add_error(
-                    "publication_approved", "Spam og avviste innspill kan ikke publiseres."
-                )
+            refusal = handling.approval_refusal(self.instance, status)
+            if refusal:
+                self.add_error("publication_approved", refusal)
         return cleaned
 
 
@@ -202,7 +194,7 @@ class FeedbackAdmin(admin.ModelAdmin):
         return request.user.has_perm("portal.export_feedback")
 
     def has_approve_permission(self, request):
-        return request.user.has_perm("portal.approve_feedback")
+        return handling.can_approve(request.user)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -243,89 +235,52 @@ class FeedbackAdmin(admin.ModelAdmin):
             ),
         )
 
-    # --- Saving ----------------------------------------------------------------------------
+    # --- Saving and actions: the rules are in portal/feedback/handling.py ----------------------
 
     def save_model(self, request, obj, form, change):
-        if "publication_approved" in form.changed_data:
-            if obj.publication_approved and not self.has_approve_permission(request):
-                raise PermissionDenied
-            obj.publication_approved_at = timezone.now() if obj.publication_approved else None
-        super().save_model(request, obj, form, change)
+        handling.save_handling(obj, request.user, form.changed_data)
 
-    # --- Actions ---------------------------------------------------------------------------
-
-    def _set_status(self, request, queryset, status):
-        changed = 0
-        for feedback in queryset.exclude(status=status):
-            feedback.status = status
-            if status not in KEPT_STATUSES and feedback.publication_approved:
-                feedback.publication_approved = False
-                feedback.publication_approved_at = None
-            feedback.save(
-                update_fields=[
-                    "status",
-                    "publication_approved",
-                    "publication_approved_at",
-                    "updated_at",
-                ]
-            )
-            self.log_change(request, feedback, f"Status: {feedback.get_status_display()}")
-            changed += 1
+    def _mark(self, request, queryset, status):
+        outcome = handling.set_status(queryset, status, request.user)
         label = Feedback.Status(status).label.lower()
-        self.message_user(request, f"{changed} innspill er merket «{label}».", messages.SUCCESS)
+        self.message_user(
+            request, f"{outcome.changed} innspill er merket «{label}».", messages.SUCCESS
+        )
 
     @admin.action(description="Merk som under behandling", permissions=["change"])
     def mark_in_progress(self, request, queryset):
-        self._set_status(request, queryset, Feedback.Status.IN_PROGRESS)
+        self._mark(request, queryset, Feedback.Status.IN_PROGRESS)
 
     @admin.action(description="Merk som behandlet", permissions=["change"])
     def mark_done(self, request, queryset):
-        self._set_status(request, queryset, Feedback.Status.DONE)
+        self._mark(request, queryset, Feedback.Status.DONE)
 
     @admin.action(description="Merk som avvist", permissions=["change"])
     def mark_rejected(self, request, queryset):
-        self._set_status(request, queryset, Feedback.Status.REJECTED)
+        self._mark(request, queryset, Feedback.Status.REJECTED)
 
     @admin.action(description="Merk som spam", permissions=["change"])
     def mark_spam(self, request, queryset):
-        self._set_status(request, queryset, Feedback.Status.SPAM)
+        self._mark(request, queryset, Feedback.Status.SPAM)
 
     @admin.action(description="Godkjenn for publisering", permissions=["approve"])
     def approve_publication(self, request, queryset):
-        allowed = queryset.filter(status__in=KEPT_STATUSES).exclude(
-            publication=Feedback.Publication.NONE
-        )
-        approved = 0
-        for feedback in allowed.filter(publication_approved=False):
-            feedback.publication_approved = True
-            feedback.publication_approved_at = timezone.now()
-            feedback.save(
-                update_fields=["publication_approved", "publication_approved_at", "updated_at"]
-            )
-            self.log_change(request, feedback, "Godkjent for publisering")
-            approved += 1
-        skipped = queryset.count() - allowed.count()
-        self.message_user(request, f"{approved} innspill er godkjent for publisering.")
-        if skipped:
+        outcome = handling.approve_publication(queryset, request.user)
+        self.message_user(request, f"{outcome.changed} innspill er godkjent for publisering.")
+        if outcome.refused:
             self.message_user(
                 request,
-                f"{skipped} innspill ble ikke godkjent: avsenderen har valgt at de ikke skal "
-                "publiseres, eller de er merket som spam eller avvist.",
+                f"{outcome.refused} innspill ble ikke godkjent: avsenderen har valgt at de ikke "
+                "skal publiseres, eller de er merket som spam eller avvist.",
                 messages.WARNING,
             )
 
     @admin.action(description="Trekk tilbake godkjenning for publisering", permissions=["approve"])
     def withdraw_publication(self, request, queryset):
-        withdrawn = 0
-        for feedback in queryset.filter(publication_approved=True):
-            feedback.publication_approved = False
-            feedback.publication_approved_at = None
-            feedback.save(
-                update_fields=["publication_approved", "publication_approved_at", "updated_at"]
-            )
-            self.log_change(request, feedback, "Godkjenning for publisering trukket tilbake")
-            withdrawn += 1
-        self.message_user(request, f"{withdrawn} innspill er ikke lenger godkjent for publisering.")
+        outcome = handling.withdraw_publication(queryset, request.user)
+        self.message_user(
+            request, f"{outcome.changed} innspill er ikke lenger godkjent for publisering."
+        )
 
     @admin.action(description="Eksporter valgte til CSV", permissions=["export"])
     def export_selected_csv(self, request, queryset):
@@ -422,46 +377,3 @@ def export_response(queryset, file_format: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{export.file_name(file_format)}"'
     response["Cache-Control"] = "no-store"
     return response
-
-
-class GuideChangeAdminForm(forms.ModelForm):
-    class Meta:
-        model = GuideChange
-        fields = ["consultation", "title", "note", "chapter", "step", "changed_on", "feedback"]
-
-    def clean(self):
-        cleaned = super().clean()
-        consultation = cleaned.get("consultation")
-        linked = cleaned.get("feedback")
-        if consultation and linked is not None:
-            others = [item.reference for item in linked if item.consultation_id != consultation.pk]
-            if others:
-                self.add_error(
-                    "feedback",
-                    "Disse innspillene hører til en annen innspillsrunde: " + ", ".join(others),
-                )
-        if cleaned.get("chapter") and cleaned.get("step"):
-            self.add_error("step", "Velg enten et kapittel eller et steg.")
-        return cleaned
-
-
-@admin.register(GuideChange)
-class GuideChangeAdmin(admin.ModelAdmin):
-    form = GuideChangeAdminForm
-    list_display = ["title", "consultation", "changed_on", "page_display", "feedback_count"]
-    list_filter = ["consultation"]
-    search_fields = ["title", "note"]
-    date_hierarchy = "changed_on"
-    autocomplete_fields = ["feedback"]
-    list_select_related = ["consultation", "chapter", "step"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(feedback_total=Count("feedback"))
-
-    @admin.display(description="side")
-    def page_display(self, obj):
-        return obj.page or "Hele veilederen"
-
-    @admin.display(description="innspill", ordering="feedback_total")
-    def feedback_count(self, obj):
-        return obj.feedback_total
