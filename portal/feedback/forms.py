@@ -172,10 +172,6 @@ class FeedbackForm(forms.Form):
         return f"svar_{question.pk}"
 
     @property
-    def person_fields(self):
-        return [self[name] for name in self.PERSON_FIELDS]
-
-    @property
     def answer_fields(self):
         return [self[self.answer_field_name(q)] for q in self.questions]
 

@@ -1,4 +1,5 @@
-"""Public feedback pages. Thin: the rules live in services.py, the fields in forms.py."""
+"""Public feedback pages. Thin: the rules live in services.py and in Consultation (when a
+round is open), the fields in forms.py, the sections in sections.py."""
 
 import math
 from urllib.parse import urlencode

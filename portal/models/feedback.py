@@ -152,10 +152,6 @@ class Feedback(models.Model):
         return self.name if self.publication == self.Publication.WITH_NAME else "Anonym"
 
     @property
-    def page(self):
-        return self.chapter or self.step
-
-    @property
     def section_label(self) -> str:
         """What the input is about, in words: the whole guide, a page, or one section of it."""
         if self.chapter_id:
