@@ -104,6 +104,15 @@ def test_a_draft_round_is_not_shown_to_the_public(client, db):
     assert client.get(FORM).status_code == 404
 
 
+def test_staff_preview_a_draft_round_at_its_address_but_cannot_send_to_it(client, staff_user):
+    consultation = make_consultation(status=Status.DRAFT)
+    client.force_login(staff_user)
+    page = client.get(FORM)
+    assert page.status_code == 200 and FEEDBACK_FORM not in page.text
+    assert post(client, consultation).status_code == 200
+    assert Feedback.objects.count() == 0
+
+
 # --- Submitting and the receipt --------------------------------------------------------------
 
 
