@@ -1,7 +1,5 @@
 from django.db import models
 
-from portal.staff import is_verified_staff
-
 
 class Status(models.TextChoices):
     DRAFT = "draft", "Utkast"
@@ -11,12 +9,6 @@ class Status(models.TextChoices):
 class PublishableQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
-
-    def visible_to(self, user):
-        """Staff preview drafts at the page's own address; everyone else sees the published set."""
-        if is_verified_staff(user):
-            return self.all()
-        return self.published()
 
 
 # Stored tsvectors: search's SQL reads them in the database; no page needs them in Python, and

@@ -27,6 +27,10 @@ class ConsultationQuerySet(PublishableQuerySet):
         """Published rounds past their deadline, the latest deadline first."""
         return self.published().filter(closes_at__lte=moment).order_by("-closes_at")
 
+    def not_closed_at(self, moment):
+        """Published rounds that are open or still to open: their boundaries lie ahead."""
+        return self.published().filter(closes_at__gt=moment)
+
     def opening_after(self, moment):
         """Published rounds not open yet, the first to open first."""
         return self.published().filter(opens_at__gt=moment).order_by("opens_at")

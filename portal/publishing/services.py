@@ -96,7 +96,7 @@ def _after_commit() -> None:
 
 def upcoming_boundaries(moment: dt.datetime) -> tuple[int, ...]:
     """The moments ahead at which a published round opens or closes (see version.py)."""
-    rows = Consultation.objects.published().filter(closes_at__gt=moment)
+    rows = Consultation.objects.not_closed_at(moment)
     moments = set()
     for opens_at, closes_at in rows.values_list("opens_at", "closes_at"):
         moments.update(m for m in (opens_at, closes_at) if m > moment)
