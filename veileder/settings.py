@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks_db",
     "portal",
 ]
 
@@ -303,6 +304,21 @@ CONTENT_VERSION_FILE = Path(
     env("CONTENT_VERSION_FILE", str(BASE_DIR / ".local" / "content-version"))
 )
 
+# Background tasks (portal/tasks/): Django's django.tasks with django-tasks-db, a queue in
+# PostgreSQL that every app server shares. `default` is punctual work (e-mail, later scheduled
+# publishing); `pdf` is slow work (PDF builds). Each queue has its own worker process
+# (`manage.py run_worker --queue NAME`), so punctual work never waits behind a PDF.
+TASKS_BACKEND = env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
+TASKS = {"default": {"BACKEND": TASKS_BACKEND, "QUEUES": ["default", "pdf"]}}
+# A failed task is tried again up to this many attempts in all, the first retry after
+# TASKS_RETRY_DELAY seconds, each further one after twice the time before.
+TASKS_RETRY_ATTEMPTS = int(env("TASKS_RETRY_ATTEMPTS", "4"))
+TASKS_RETRY_DELAY = int(env("TASKS_RETRY_DELAY", "30"))
+# /health/ready answers 503 when a queue has had no worker seen for this many seconds, or, for a
+# worker busy with one task, for TASKS_BUSY_TIMEOUT seconds since that task started.
+TASKS_WORKER_TIMEOUT = int(env("TASKS_WORKER_TIMEOUT", "60"))
+TASKS_BUSY_TIMEOUT = int(env("TASKS_BUSY_TIMEOUT", "900"))
+
 CONTENT_DIR = Path(env("CONTENT_DIR", str(BASE_DIR / "content")))
 # The PDFs (portal/pdf.py) are built once per version of the published content and kept here,
 # shared by the workers on one machine.
@@ -325,6 +341,9 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # WeasyPrint logs every step of every PDF at INFO.
         "weasyprint.progress": {"level": "WARNING"},
+        # The worker loop (portal/tasks/worker.py) starts django-tasks-db's worker once per task;
+        # its "starting" and "no more tasks" lines would fill the log every second.
+        "django_tasks_db": {"level": "WARNING"},
     },
 }
 # django-axes announces itself at INFO in every process, management commands included; its

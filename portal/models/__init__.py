@@ -11,6 +11,7 @@ from portal.models.content import (
     Theme,
 )
 from portal.models.feedback import Feedback, FeedbackAnswer, GuideChange
+from portal.models.tasks import FailedTask, WorkerHeartbeat
 
 __all__ = [
     "SHORT_VERSION_SLUG",
@@ -18,6 +19,7 @@ __all__ = [
     "Consultation",
     "ConsultationQuestion",
     "ExampleCase",
+    "FailedTask",
     "Feedback",
     "FeedbackAnswer",
     "GlossaryTerm",
@@ -27,4 +29,5 @@ __all__ = [
     "Source",
     "Status",
     "Theme",
+    "WorkerHeartbeat",
 ]

@@ -1,0 +1,25 @@
+"""Background tasks: django.tasks on django-tasks-db's PostgreSQL queue, with our retry and
+worker heartbeat. Two queues, each with its own worker process (`manage.py run_worker`):
+`default` for punctual work (e-mail), `pdf` for slow work (PDF builds).
+
+retry.py: the bounded retry with back-off; heartbeat.py: which queues have a live worker;
+worker.py: the worker loop; pdf.py and mail.py: the tasks.
+"""
+
+from portal.tasks.heartbeat import queues_without_worker
+from portal.tasks.mail import mail_receipt
+from portal.tasks.pdf import build_pdf, request_build, schedule_pdf_build
+
+TASK_LABELS = {
+    "build_pdf": "Lage PDF",
+    "mail_receipt": "Sende kvittering for innspill",
+}
+
+__all__ = [
+    "TASK_LABELS",
+    "build_pdf",
+    "mail_receipt",
+    "queues_without_worker",
+    "request_build",
+    "schedule_pdf_build",
+]
