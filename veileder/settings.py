@@ -341,6 +341,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # WeasyPrint logs every step of every PDF at INFO.
         "weasyprint.progress": {"level": "WARNING"},
+        # fontTools logs each font it subsets for a PDF at INFO.
+        "fontTools": {"level": "WARNING"},
         # The worker loop (portal/tasks/worker.py) starts django-tasks-db's worker once per task;
         # its "starting" and "no more tasks" lines would fill the log every second.
         "django_tasks_db": {"level": "WARNING"},

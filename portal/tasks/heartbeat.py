@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db.models import Q
-from django.tasks import default_task_backend
+from django.tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from django.utils import timezone
 from django_tasks_db.backend import DatabaseBackend
 
@@ -36,7 +36,7 @@ def forget_old(now: dt.datetime | None = None) -> None:
 def queues_without_worker(now: dt.datetime | None = None) -> list[str]:
     """The configured queues that no worker has served lately (one query). Empty when tasks do
     not need workers (the immediate backend)."""
-    backend = default_task_backend
+    backend = task_backends[DEFAULT_TASK_BACKEND_ALIAS]
     if not isinstance(backend, DatabaseBackend):
         return []
     now = now or timezone.now()

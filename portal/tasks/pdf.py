@@ -7,10 +7,13 @@ file made. Asking for a build that is already queued, or already running for the
 enqueues nothing: five readers hitting a missing PDF make one build, not five.
 """
 
+import datetime as dt
 import zlib
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.tasks import TaskResultStatus
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from portal import pdf
@@ -56,7 +59,9 @@ def _pending(document: pdf.Document, version: str):
         args_kwargs__args__1=document.slug,
     )
     # A queued build reads the version when it starts, so it serves any version; a running one
-    # only the version it started with.
+    # only the version it started with, and only if its worker may still be at it (a worker
+    # killed mid-task leaves its row RUNNING for good).
+    busy_since = timezone.now() - dt.timedelta(seconds=settings.TASKS_BUSY_TIMEOUT)
     return builds.filter(status=TaskResultStatus.READY) | builds.filter(
-        status=TaskResultStatus.RUNNING, args_kwargs__args__2=version
+        status=TaskResultStatus.RUNNING, args_kwargs__args__2=version, started_at__gte=busy_since
     )
