@@ -4,11 +4,12 @@ WeasyPrint lays out HTML from templates/pdf/ with our own print stylesheets (Des
 is made for browsers and crashes WeasyPrint). All Markdown comes through portal.markdown, like
 on the site. Inter is embedded from the npm package.
 
-Building the whole guide takes seconds, so a PDF is never built per request: each is built once
-per version of the published content (a digest of what it shows and of the templates that lay
-it out), kept as a file that every worker on the machine shares, and served from there. A lock
-makes a second worker wait for the first instead of building the same file again.
-`manage.py build_pdfs` builds them ahead, for instance right after an import.
+Building the whole guide takes seconds, so a request never builds a PDF. Each file is named by
+the shared content version (portal.publishing.content_version) and a digest of the templates that
+lay it out, and kept in a folder every process on the machine shares. A request serves the file
+for the current version, or the one before it while a background task (portal/tasks/pdf.py)
+builds the new one; every committed content change schedules those builds. `manage.py
+build_pdfs` builds them at once, for instance right after an import.
 """
 
 import contextlib
@@ -20,6 +21,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
@@ -30,14 +32,15 @@ from django.utils import timezone
 
 from portal import markdown
 from portal.models import (
+    SHORT_VERSION_SLUG,
     Chapter,
     ExampleCase,
     GlossaryTerm,
     Page,
     ProcessStep,
     Source,
-    Theme,
 )
+from portal.publishing.version import content_version
 
 logger = logging.getLogger(__name__)
 
@@ -57,15 +60,20 @@ class Document:
     name: str  # file name without .pdf, as the reader gets it
     template: str
     context: Callable[[], dict]
+    kind: str = ""  # with slug: how a task names the document (see `document`)
+    slug: str = ""
 
 
 def guide() -> Document:
-    return Document("smart-spesialisering-veileder", "pdf/guide.html", _guide_context)
+    return Document("smart-spesialisering-veileder", "pdf/guide.html", _guide_context, "guide")
 
 
 def short_version(page: Page) -> Document:
     return Document(
-        "smart-spesialisering-kortversjon", "pdf/short_version.html", lambda: {"page": page}
+        "smart-spesialisering-kortversjon",
+        "pdf/short_version.html",
+        lambda: {"page": page},
+        "short_version",
     )
 
 
@@ -74,7 +82,32 @@ def workshop_sheet(step: ProcessStep) -> Document:
         f"arbeidsark-steg-{step.order}-{step.slug}",
         "pdf/workshop_sheet.html",
         lambda: {"step": step, "total": ProcessStep.objects.published().count()},
+        "workshop_sheet",
+        step.slug,
     )
+
+
+def document(kind: str, slug: str = "") -> Document | None:
+    """The document a task names by kind and slug; None when it is not published (any more)."""
+    if kind == "guide":
+        return guide()
+    if kind == "short_version":
+        page = Page.objects.published().filter(slug=SHORT_VERSION_SLUG).first()
+        return short_version(page) if page else None
+    if kind == "workshop_sheet":
+        step = ProcessStep.objects.published().filter(slug=slug).first()
+        return workshop_sheet(step) if step else None
+    return None
+
+
+def published_documents() -> list[Document]:
+    """Every PDF the published content has: the guide, the short version, the workshop sheets."""
+    documents = [guide()]
+    short = Page.objects.published().filter(slug=SHORT_VERSION_SLUG).first()
+    if short:
+        documents.append(short_version(short))
+    documents += [workshop_sheet(step) for step in ProcessStep.objects.published()]
+    return documents
 
 
 def _guide_context() -> dict:
@@ -110,40 +143,78 @@ def _layout_digest() -> str:
     return digest.hexdigest()
 
 
-def content_digest() -> str:
-    """A digest of everything the PDFs show: each published object's last change, the relations
-    between them (which have no timestamp of their own) and the layout."""
-    digest = hashlib.sha256(_layout_digest().encode())
-    for model in (Chapter, ProcessStep, ExampleCase, GlossaryTerm, Source, Page):
-        rows = model.objects.published().order_by("pk").values_list("pk", "updated_at")
-        digest.update(repr((model.__name__, list(rows))).encode())
-    digest.update(repr(list(Theme.objects.order_by("pk").values_list("pk", "name"))).encode())
-    for relation in (Chapter.steps, ExampleCase.steps, ExampleCase.themes, ExampleCase.sources):
-        through = relation.through
-        columns = [f.attname for f in through._meta.fields if f.is_relation]
-        digest.update(repr(list(through.objects.order_by(*columns).values_list(*columns))).encode())
-    return digest.hexdigest()[:20]
+def file_key(version: str | None = None) -> str:
+    """What a PDF file is named by: the content version and the layout. Costs no query."""
+    version = content_version() if version is None else version
+    return hashlib.sha256(f"{version}:{_layout_digest()}".encode()).hexdigest()[:20]
 
 
-# --- Building and caching ----------------------------------------------------------------------
+# --- Serving what is built, and building ---------------------------------------------------------
 
 
-def cached_pdf(document: Document) -> Path:
-    """The file for the current content, built now if this version has none yet."""
+@dataclass(frozen=True)
+class BuiltFile:
+    handle: BinaryIO
+    current: bool  # False: the file of an earlier version, served while the new one is built
+
+
+def _folder() -> Path:
     folder = Path(settings.PDF_CACHE_DIR)
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{document.name}-{content_digest()}.pdf"
+    return folder
+
+
+def _path(folder: Path, document: Document, key: str) -> Path:
+    return folder / f"{document.name}-{key}.pdf"
+
+
+def _versions(folder: Path, name: str) -> list[Path]:
+    """Every built file of a document, newest first. The key is 20 hex digits, so this never
+    matches a longer name with the same start."""
+    return sorted(
+        folder.glob(f"{name}-" + "?" * 20 + ".pdf"),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+
+
+def open_built(document: Document) -> BuiltFile | None:
+    """The open file for the current content, else the newest earlier one, else None. Never
+    builds. (A file can be removed between finding and opening it: then look again.)"""
+    folder = _folder()
+    for _ in range(3):
+        current = _path(folder, document, file_key())
+        try:
+            return BuiltFile(current.open("rb"), current=True)
+        except FileNotFoundError:
+            pass
+        try:
+            older = _versions(folder, document.name)
+            if not older:
+                return None
+            return BuiltFile(older[0].open("rb"), current=False)
+        except FileNotFoundError:
+            continue
+    return None
+
+
+def build(document: Document) -> Path:
+    """Build the file for the current content unless it exists. The version is read before the
+    content, so a file never shows content older than its name says."""
+    folder = _folder()
+    path = _path(folder, document, file_key())
     if path.exists():
         return path
     with _lock(folder / f"{document.name}.lock"):
-        if path.exists():  # another worker built it while this one waited
+        if path.exists():  # another process built it while this one waited
             return path
         started = timezone.now()
         data = render_pdf(document)
         temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         temporary.write_bytes(data)
         temporary.replace(path)
-        _remove_old_versions(folder, document.name, keep=path)
+        for old in _versions(folder, document.name)[1 + KEEP_OLD_VERSIONS :]:
+            old.unlink(missing_ok=True)
         seconds = (timezone.now() - started).total_seconds()
         logger.info("Built %s (%d bytes) in %.1f s", path.name, len(data), seconds)
     return path
@@ -157,17 +228,6 @@ def _lock(path: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _remove_old_versions(folder: Path, name: str, keep: Path) -> None:
-    # The digest is 20 hex digits, so this never matches a longer name with the same start.
-    old = sorted(
-        (p for p in folder.glob(f"{name}-" + "?" * 20 + ".pdf") if p != keep),
-        key=lambda p: p.stat().st_mtime,
-        reverse=True,
-    )
-    for path in old[KEEP_OLD_VERSIONS:]:
-        path.unlink(missing_ok=True)
 
 
 def render_pdf(document: Document) -> bytes:

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from portal import pdf
+from portal import pdf, tasks
 from portal.cache import dont_store, public_page
 from portal.filters import filter_examples
 from portal.models import (
@@ -122,24 +122,38 @@ def workshop_sheet(request, slug):
     )
 
 
-def _pdf_response(document: pdf.Document) -> FileResponse:
-    path = pdf.cached_pdf(document)
+PDF_RETRY_AFTER = 20  # seconds: a build of the whole guide takes 5-10
+
+
+def _pdf_response(request, document: pdf.Document, title: str) -> HttpResponse:
+    """The built file, never a build: the current one, else the one before while the new one is
+    built, else a page that says it is being made (503, Retry-After)."""
+    built = pdf.open_built(document)
+    if built is None or not built.current:
+        tasks.request_build(document)
+    if built is None:
+        response = render(request, "portal/pdf_building.html", {"title": title}, status=503)
+        response["Retry-After"] = str(PDF_RETRY_AFTER)
+        response["Cache-Control"] = "no-store"
+        response._has_been_logged = True  # expected while a build runs: not an error to log
+        return response
     response = FileResponse(
-        path.open("rb"), content_type="application/pdf", filename=f"{document.name}.pdf"
+        built.handle, content_type="application/pdf", filename=f"{document.name}.pdf"
     )
-    response["Cache-Control"] = "public, max-age=300"
+    # An older file only until the new one is built: browsers must ask again.
+    response["Cache-Control"] = "public, max-age=300" if built.current else "no-cache"
     return response
 
 
 @require_GET
 def workshop_sheet_pdf(request, slug):
     step = get_object_or_404(ProcessStep.objects.published(), slug=slug)
-    return _pdf_response(pdf.workshop_sheet(step))
+    return _pdf_response(request, pdf.workshop_sheet(step), f"Arbeidsark for {step.name}")
 
 
 @require_GET
 def guide_pdf(request):
-    return _pdf_response(pdf.guide())
+    return _pdf_response(request, pdf.guide(), "Smart spesialisering – veileder")
 
 
 @public_page
@@ -151,7 +165,7 @@ def short_version(request):
 @require_GET
 def short_version_pdf(request):
     page = get_object_or_404(Page.objects.published(), slug=SHORT_VERSION_SLUG)
-    return _pdf_response(pdf.short_version(page))
+    return _pdf_response(request, pdf.short_version(page), page.title)
 
 
 @public_page(vary=("steg", "tema"))
@@ -224,4 +238,13 @@ def health_ready(request):
             cursor.execute("SELECT 1")
     except Exception:
         return JsonResponse({"status": "database unavailable"}, status=503)
+    missing = tasks.queues_without_worker()
+    if missing:
+        reason = (
+            f"no task worker seen in the last {settings.TASKS_WORKER_TIMEOUT} s "
+            f"for the queue(s): {', '.join(missing)}"
+        )
+        return JsonResponse(
+            {"status": "worker missing", "reason": reason, "queues": missing}, status=503
+        )
     return JsonResponse({"status": "ok"})

@@ -1,15 +1,19 @@
-"""The PDFs: the whole guide, the short version and the workshop sheets open, read right, and are
-built once per version of the content rather than on every download."""
+"""The PDFs: the whole guide, the short version and the workshop sheets open and read right; they
+are built by a background task once per content version, never in a request, and a reader gets
+the last built file (or a "being made" page) while the new one is built."""
 
 import io
 import re
 
 import pytest
+from django.tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 from pypdf import PdfReader
 
 from portal import pdf
 from portal.content import import_content
 from portal.models import Chapter, Page, ProcessStep, Status
+from portal.publishing import content_version
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +27,12 @@ def pdf_folder(settings, tmp_path):
 @pytest.fixture
 def guide(settings):
     import_content(settings.CONTENT_DIR)
+
+
+def built(document: pdf.Document) -> pdf.Document:
+    """Build one PDF now, as the worker would (the tests that read a PDF need only that one)."""
+    pdf.build(document)
+    return document
 
 
 def read(response) -> PdfReader:
@@ -44,6 +54,7 @@ def fonts_of(reader: PdfReader) -> set[str]:
 
 
 def test_the_whole_guide(client, guide):
+    built(pdf.guide())
     response = client.get("/veileder.pdf")
     assert 'filename="smart-spesialisering-veileder.pdf"' in response["Content-Disposition"]
     reader = read(response)
@@ -85,14 +96,16 @@ def test_links_inside_the_guide_jump_inside_the_pdf(guide):
 def test_the_short_version_page_and_pdf(client, guide):
     html = client.get("/kortversjon/").text
     assert 'href="/kortversjon.pdf"' in html
+    page = Page.objects.get(slug="kortversjon")
+    built(pdf.short_version(page))
     reader = read(client.get("/kortversjon.pdf"))
     text = text_of(reader)
-    page = Page.objects.get(slug="kortversjon")
     assert page.title in text
     assert any("Inter" in name for name in fonts_of(reader))
 
 
 def test_a_workshop_sheet_pdf_has_every_question(client, imported):
+    built(pdf.workshop_sheet(ProcessStep.objects.get(slug="analyse")))
     reader = read(client.get("/steg/analyse/arbeidsark.pdf"))
     text = text_of(reader)
     assert "ARBEIDSARK · STEG 1 AV 1" in text and "Analyse" in text
@@ -111,49 +124,95 @@ def counted_builds(monkeypatch):
 
     def fake_render(document):
         builds.append(document.name)
-        return b"%PDF-1.7 " + document.name.encode()
+        return f"%PDF-1.7 {document.name} {content_version()}".encode()
 
     monkeypatch.setattr(pdf, "render_pdf", fake_render)
     return builds
 
 
-def test_a_pdf_is_built_once_and_then_served_from_the_file(client, imported, counted_builds):
-    first = b"".join(client.get("/steg/analyse/arbeidsark.pdf").streaming_content)
-    second = b"".join(client.get("/steg/analyse/arbeidsark.pdf").streaming_content)
-    assert first == second
-    assert counted_builds == ["arbeidsark-steg-1-analyse"]
+SHEET = "/steg/analyse/arbeidsark.pdf"
 
 
-def test_a_content_change_makes_a_new_pdf_and_drops_old_ones(
-    client, imported, counted_builds, pdf_folder
+def pending_builds(slug="analyse"):
+    return DBTaskResult.objects.filter(
+        queue_name="pdf", status=TaskResultStatus.READY, args_kwargs__args__1=slug
+    )
+
+
+def body(response) -> str:
+    assert response.status_code == 200
+    return b"".join(response.streaming_content).decode()
+
+
+def test_a_request_never_builds_a_pdf_and_five_requests_ask_for_one_build(
+    client, imported, counted_builds
 ):
-    client.get("/steg/analyse/arbeidsark.pdf")
+    DBTaskResult.objects.all().delete()  # as if the import's builds were lost
+    responses = [client.get(SHEET) for _ in range(5)]
+    assert counted_builds == [], "no request builds"
+    for response in responses:
+        assert response.status_code == 503
+        assert response["Retry-After"] == "20"
+        assert "no-store" in response["Cache-Control"]
+        html = response.text
+        assert '<html lang="nb">' in html and "<h1>PDF-en lages nå</h1>" in html
+        assert f'href="{SHEET}"' in html, "a link to try again"
+    assert pending_builds().count() == 1
+
+
+def test_the_worker_builds_it_and_then_it_is_served(client, imported, counted_builds, run_tasks):
+    assert client.get(SHEET).status_code == 503
+    run_tasks("pdf")
+    assert "arbeidsark-steg-1-analyse" in counted_builds
+    first = body(client.get(SHEET))
+    assert first == body(client.get(SHEET))
+    assert counted_builds.count("arbeidsark-steg-1-analyse") == 1, "built once"
+    response = client.get(SHEET)
+    assert response["Cache-Control"] == "public, max-age=300"
+    assert 'filename="arbeidsark-steg-1-analyse.pdf"' in response["Content-Disposition"]
+
+
+def test_every_content_change_schedules_the_builds_once(imported, run_tasks, counted_builds):
+    queued = DBTaskResult.objects.filter(queue_name="pdf", status=TaskResultStatus.READY)
+    assert sorted(r.args_kwargs["args"][0] for r in queued) == [
+        "guide",
+        "workshop_sheet",
+    ], "the import asked for every published PDF"
     step = ProcessStep.objects.get(slug="analyse")
     step.questions += "\nEt nytt spørsmål?"
     step.save()
-    client.get("/steg/analyse/arbeidsark.pdf")
-    assert len(counted_builds) == 2
+    assert queued.count() == 2, "the queued builds will build the newest content: none added"
+    run_tasks("pdf")
+    assert sorted(counted_builds) == ["arbeidsark-steg-1-analyse", "smart-spesialisering-veileder"]
+
+
+def test_after_an_edit_the_old_pdf_is_served_until_the_new_one_is_built(
+    client, imported, counted_builds, run_tasks, pdf_folder
+):
+    run_tasks("pdf")
+    old = body(client.get(SHEET))
+    step = ProcessStep.objects.get(slug="analyse")
+    step.questions += "\nEt nytt spørsmål?"
+    step.save()
+    stale = client.get(SHEET)
+    assert body(stale) == old and stale["Cache-Control"] == "no-cache"
+    assert pending_builds().count() == 1, "already asked for by the edit, not again"
+    run_tasks("pdf")
+    new = body(client.get(SHEET))
+    assert new != old and content_version() in new
     # A relation changing is a content change too, though no timestamp moves.
     Chapter.objects.get(slug="om-veilederen").steps.clear()
-    client.get("/steg/analyse/arbeidsark.pdf")
-    assert len(counted_builds) == 3
+    assert body(client.get(SHEET)) == new
+    run_tasks("pdf")
+    assert body(client.get(SHEET)) not in (old, new)
     kept = sorted(p.name for p in pdf_folder.glob("arbeidsark-steg-1-analyse-*.pdf"))
     assert len(kept) == 2, "the current file and the one before it"
 
 
-def test_a_draft_edit_does_not_change_the_pdf(client, imported, counted_builds):
-    client.get("/steg/analyse/arbeidsark.pdf")
-    Chapter.objects.create(
-        slug="utkast",
-        title="Utkast",
-        lead="Ikke ferdig.",
-        body="Tekst.",
-        part="hoveddel",
-        order=9,
-        status=Status.DRAFT,
-    )
-    client.get("/steg/analyse/arbeidsark.pdf")
-    assert len(counted_builds) == 1
+def test_a_pdf_of_a_step_unpublished_while_queued_is_not_built(imported, counted_builds, run_tasks):
+    ProcessStep.objects.filter(slug="analyse").update(status=Status.DRAFT)
+    run_tasks("pdf")
+    assert counted_builds == ["smart-spesialisering-veileder"]
 
 
 def test_the_build_command_makes_every_pdf_ahead(imported, counted_builds):
@@ -180,3 +239,17 @@ def test_the_pdf_fetches_nothing_from_the_network(settings):
     ):
         with pytest.raises(ValueError, match="henter ikke"):
             fetcher.fetch(url)
+
+
+def test_a_build_left_running_by_a_killed_worker_does_not_block_a_new_one(
+    client, imported, counted_builds
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    pending_builds().update(
+        status=TaskResultStatus.RUNNING, started_at=timezone.now() - dt.timedelta(hours=1)
+    )
+    assert client.get(SHEET).status_code == 503
+    assert pending_builds().count() == 1, "asked for again"

@@ -89,9 +89,10 @@ def content_changed() -> None:
 def _after_commit() -> None:
     version.write_new(upcoming_boundaries(timezone.now()))
     # Higher layers that read the registry: imported here, so they may import this package.
-    from portal import search
+    from portal import search, tasks
 
     search.refresh_vocabulary()
+    tasks.schedule_pdf_build()  # new PDFs in the background; readers get the old ones meanwhile
 
 
 def upcoming_boundaries(moment: dt.datetime) -> tuple[int, ...]:

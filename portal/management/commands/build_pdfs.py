@@ -1,23 +1,19 @@
 from django.core.management.base import BaseCommand
 
 from portal import pdf
-from portal.models import SHORT_VERSION_SLUG, Page, ProcessStep
 
 
 class Command(BaseCommand):
     help = (
         "Lager PDF-ene (hele veilederen, kortversjonen og arbeidsarkene) for innholdet slik det er "
-        "publisert nå, hvis de ikke finnes fra før. Siden bygger dem ellers ved første nedlasting."
+        "publisert nå, hvis de ikke finnes fra før. Ellers lager bakgrunnsoppgavene dem etter "
+        "hver endring."
     )
 
     def handle(self, *args, **options):
-        documents = [pdf.guide()]
-        short = Page.objects.published().filter(slug=SHORT_VERSION_SLUG).first()
-        if short:
-            documents.append(pdf.short_version(short))
-        documents += [pdf.workshop_sheet(step) for step in ProcessStep.objects.published()]
+        documents = pdf.published_documents()
         for document in documents:
-            path = pdf.cached_pdf(document)
+            path = pdf.build(document)
             if options["verbosity"] >= 2:
                 self.stdout.write(f"{document.name}.pdf: {path}")
         if options["verbosity"] >= 1:
