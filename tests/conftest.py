@@ -176,6 +176,25 @@ def commit_points_run_on_commit_callbacks(monkeypatch):
 
 
 @pytest.fixture
+def run_tasks(monkeypatch):
+    """Run the task worker in-process, in batch mode, until no task of `queue` is ready: what the
+    worker processes do in production. Returns how many tasks ran. Deferred tasks wait for their
+    time (move it with time_machine)."""
+    from django_tasks_db.management.commands import db_worker
+
+    from portal.tasks import worker
+
+    # The worker drops a connection whose autocommit differs from the settings, as it always
+    # does inside a test's transaction.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+    def run(queue: str = "*") -> int:
+        return worker.run([queue], batch=True, worker_id="test-worker")
+
+    return run
+
+
+@pytest.fixture
 def content_dir(tmp_path):
     return write_tree(tmp_path / "content", MINIMAL_CONTENT)
 

@@ -39,6 +39,9 @@ def fetch(url: str, data: bytes | None = None, headers: dict | None = None):
 
 @pytest.mark.django_db
 def test_health_checks_with_the_database_up(client):
+    from portal.tasks import heartbeat
+
+    heartbeat.beat("test-worker", ["*"])  # a task worker is running (tests/test_tasks.py)
     live = client.get("/health/live")
     assert live.status_code == 200 and live.json() == {"status": "ok"}
     ready = client.get("/health/ready")
@@ -124,6 +127,9 @@ def test_a_graceful_reload_drops_no_request_and_logs_json(tmp_path):
             except OSError:
                 assert process.poll() is None and time.monotonic() < deadline
                 time.sleep(0.2)
+        from portal.tasks import heartbeat
+
+        heartbeat.beat("test-worker", ["*"])  # ready also needs a task worker seen lately
         statuses = []
         process.send_signal(signal.SIGHUP)
         end = time.monotonic() + 3

@@ -155,10 +155,11 @@ def test_a_reference_clash_is_drawn_again(client, consultation, monkeypatch):
 
 
 def test_the_receipt_is_e_mailed_after_the_commit(
-    client, consultation, django_capture_on_commit_callbacks
+    client, consultation, django_capture_on_commit_callbacks, run_tasks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         post(client, consultation, email="kari@example.no")
+    run_tasks("default")  # the e-mail worker
     feedback = Feedback.objects.get()
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
@@ -169,14 +170,17 @@ def test_the_receipt_is_e_mailed_after_the_commit(
     assert feedback.receipt_sent_at is not None
 
 
-def test_no_e_mail_without_an_address(client, consultation, django_capture_on_commit_callbacks):
+def test_no_e_mail_without_an_address(
+    client, consultation, django_capture_on_commit_callbacks, run_tasks
+):
     with django_capture_on_commit_callbacks(execute=True):
         post(client, consultation)
+    run_tasks("default")
     assert mail.outbox == []
 
 
 def test_a_failed_e_mail_never_loses_the_input(
-    client, consultation, django_capture_on_commit_callbacks, monkeypatch, caplog
+    client, consultation, django_capture_on_commit_callbacks, monkeypatch, caplog, run_tasks
 ):
     def fail(*args, **kwargs):
         raise smtplib.SMTPServerDisconnected("borte")
@@ -184,6 +188,7 @@ def test_a_failed_e_mail_never_loses_the_input(
     monkeypatch.setattr("django.core.mail.EmailMessage.send", fail)
     with django_capture_on_commit_callbacks(execute=True):
         response = post(client, consultation, email="kari@example.no")
+    run_tasks("default")
     assert response.status_code == 302
     feedback = Feedback.objects.get()
     assert feedback.receipt_sent_at is None
@@ -601,10 +606,13 @@ def test_a_script_in_any_field_is_escaped_on_the_form_and_the_receipt(client, co
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in receipt
 
 
-def test_the_e_mail_receipt_is_plain_text(client, consultation, django_capture_on_commit_callbacks):
+def test_the_e_mail_receipt_is_plain_text(
+    client, consultation, django_capture_on_commit_callbacks, run_tasks
+):
     key = first_question_key(consultation)
     with django_capture_on_commit_callbacks(execute=True):
         post(client, consultation, email="kari@example.no", **{key: "Ærlig talt & <b>bra</b>"})
+    run_tasks("default")
     message = mail.outbox[0]
     assert message.content_subtype == "plain"
     assert "Ærlig talt & <b>bra</b>" in message.body

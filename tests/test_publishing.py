@@ -45,6 +45,9 @@ def test_drafts_are_left_out_of_lists_and_sitemap(client, draft_chapter):
 
 
 def test_health_endpoints(client, db):
+    from portal.tasks import heartbeat
+
+    heartbeat.beat("test-worker", ["*"])  # ready needs a task worker (tests/test_tasks.py)
     assert client.get("/health/live").status_code == 200
     assert client.get("/health/ready").json() == {"status": "ok"}
 

@@ -27,6 +27,7 @@ from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from portal import tasks
 from portal.feedback.sections import Section
 from portal.http import client_ip
 from portal.models import Consultation, Feedback, FeedbackAnswer
@@ -122,7 +123,8 @@ def submit_feedback(
             raise RuntimeError("Fant ingen ledig referanse etter flere forsøk.")
         if feedback.email and not is_spam:
             # After the commit: the input is safe before anything can go wrong with the mail.
-            transaction.on_commit(partial(send_receipt, feedback.pk), robust=True)
+            # A task (portal/tasks/mail.py), retried if the mail server fails.
+            transaction.on_commit(partial(tasks.mail_receipt.enqueue, feedback.pk), robust=True)
     return Submission(feedback, created=True)
 
 
