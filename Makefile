@@ -48,9 +48,11 @@ setup: database
 	$(PY) manage.py build_pdfs --verbosity 0
 
 # Production mode (DEBUG off, whitenoise) on plain HTTP, which only DJANGO_LOCAL_HTTP allows.
+# honcho starts the Procfile: gunicorn and the two task workers (e-mail, PDF); Ctrl+C stops all.
+# -p gives the first process (web) PORT.
 run: setup
-	@echo "Portalen kjører på http://127.0.0.1:$(PORT)/ (Ctrl+C for å stoppe)"
-	DJANGO_LOCAL_HTTP=1 PORT=$(PORT) $(VENV)/bin/gunicorn -c gunicorn.conf.py veileder.wsgi
+	@echo "Portalen kjører på http://127.0.0.1:$(PORT)/ med bakgrunnsoppgavene (Ctrl+C for å stoppe)"
+	DJANGO_LOCAL_HTTP=1 PYTHONUNBUFFERED=1 $(VENV)/bin/honcho start -f Procfile -p $(PORT)
 
 test: install-dev
 	@$(PY) scripts/ensure_database.py
