@@ -75,17 +75,21 @@ def test_a_relation_added_to_the_registry_is_followed_by_cache_search_and_pdfs(
     from portal import publishing, search
     from portal.publishing import services
 
+    from portal import pdf
+
     refreshes = []
     monkeypatch.setattr(search, "refresh_vocabulary", lambda: refreshes.append(1))
     chapter = Chapter.objects.get(slug="om-veilederen")
     url = chapter.get_absolute_url()
     client.get(url)
     version = publishing.content_version()
+    pdf_key = pdf.file_key()
 
     chapter.steps.clear()  # not registered: nothing follows, the page stays as it was cached
     assert publishing.content_version() == version
     assert client.get(url)["X-Page-Cache"] == "hit"
     assert refreshes == []
+    assert pdf.file_key() == pdf_key
 
     services.disconnect_signals()
     monkeypatch.setattr(
@@ -99,6 +103,7 @@ def test_a_relation_added_to_the_registry_is_followed_by_cache_search_and_pdfs(
     assert publishing.content_version() != version
     assert client.get(url)["X-Page-Cache"] == "miss"
     assert refreshes == [1]
+    assert pdf.file_key() != pdf_key
 
 
 def test_content_changed_runs_once_per_transaction_and_never_for_a_rolled_back_one(
