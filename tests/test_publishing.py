@@ -72,10 +72,8 @@ def registry_without_chapter_steps(monkeypatch):
 def test_a_relation_added_to_the_registry_is_followed_by_cache_search_and_pdfs(
     client, imported, registry_without_chapter_steps, monkeypatch
 ):
-    from portal import publishing, search
+    from portal import pdf, publishing, search
     from portal.publishing import services
-
-    from portal import pdf
 
     refreshes = []
     monkeypatch.setattr(search, "refresh_vocabulary", lambda: refreshes.append(1))
