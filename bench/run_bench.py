@@ -84,7 +84,7 @@ def start_server(port: int, *, page_cache: bool, redis: bool = True) -> subproce
         env["CONTENT_VERSION_FILE"] = str(ROOT / ".local" / "bench-content-version")
     env["GUNICORN_BIND"] = f"127.0.0.1:{port}"
     server = subprocess.Popen(
-        [GUNICORN, "-c", "gunicorn.conf.py", "--access-logfile", "/dev/null", "veileder.wsgi"],
+        [GUNICORN, "-c", "gunicorn.conf.py", "--access-logfile", "/dev/null"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

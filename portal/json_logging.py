@@ -30,7 +30,8 @@ class JsonFormatter(_LibraryJsonFormatter):
             for atom, field in ACCESS_FIELDS.items():
                 value = record.args.get(atom)
                 if value not in (None, "", "-"):
-                    log_data[field] = value
+                    # The asgi worker gives the status as a number, the sync worker as text.
+                    log_data[field] = str(value) if field == "status" else value
         # Django's request logger attaches the request object; its path is what a reader needs,
         # and its headers and cookies must not end up in the logs.
         request = log_data.pop("request", None)

@@ -97,6 +97,8 @@ def test_gunicorn_workers_follow_the_cpus_within_a_cap(monkeypatch):
     assert config["timeout"] == 30 and config["graceful_timeout"] == 30
     assert config["preload_app"] is False, "a HUP must load new code"
     assert config["logger_class"].__name__ == "JsonLogger"
+    # An asyncio worker: slow clients hold no worker (tests/test_slow_clients.py).
+    assert config["worker_class"] == "asgi" and config["wsgi_app"] == "veileder.asgi:application"
     monkeypatch.setenv("GUNICORN_MAX_WORKERS", "2")
     assert runpy.run_path(str(ROOT / "gunicorn.conf.py"))["workers"] == 2
     monkeypatch.setenv("WEB_CONCURRENCY", "7")
@@ -110,7 +112,7 @@ def test_a_graceful_reload_drops_no_request_and_logs_json(tmp_path):
     log = tmp_path / "gunicorn.log"
     env = server_environment(WEB_CONCURRENCY="2", GUNICORN_BIND=f"127.0.0.1:{port}")
     process = subprocess.Popen(
-        [str(GUNICORN), "-c", "gunicorn.conf.py", "veileder.wsgi"],
+        [str(GUNICORN), "-c", "gunicorn.conf.py"],
         cwd=ROOT,
         env=env,
         # A file, not a pipe: a pipe nobody reads fills up and blocks the server's logging.
