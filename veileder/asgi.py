@@ -92,7 +92,8 @@ def run_wsgi(app, environ: dict) -> tuple[int, list, bytes]:
         if hasattr(result, "close"):
             result.close()
     status, headers = started
-    return status, [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers], body
+    # Header names keep Django's case, as its own ASGI handler does: some clients need it.
+    return status, [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers], body
 
 
 class ThreadedWSGI:
@@ -126,7 +127,9 @@ class ThreadedWSGI:
             pool = self.liveness if scope["path"] == LIVENESS_PATH else self.threads
             loop = asyncio.get_running_loop()
             status, headers, content = await loop.run_in_executor(pool, run_wsgi, self.app, environ)
-        if status not in (204, 304) and not any(name == b"content-length" for name, _ in headers):
+        if status not in (204, 304) and not any(
+            name.lower() == b"content-length" for name, _ in headers
+        ):
             headers.append((b"content-length", str(len(content)).encode()))
         await send({"type": "http.response.start", "status": status, "headers": headers})
         if scope["method"] == "HEAD":

@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Before sessions and auth: a cached page for an anonymous reader costs no further work.
     "portal.cache.PageCacheMiddleware",
+    # A database error in a view becomes a Norwegian 503 with Retry-After (portal/outage.py).
+    "portal.outage.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -114,6 +116,10 @@ TEMPLATES = [
 
 DATABASE_URL = env("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/veileder")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+# With the pool, Django passes psycopg_pool's check: a pooled connection is tested before it is
+# handed out, so one that a database restart or failover killed is replaced, never given to a
+# reader.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # psycopg 3's pool: a new connection per request costs several times the throughput.
 # Sync gunicorn workers serve one request at a time, so a small pool per worker is enough.
 if env_bool("DATABASE_POOL", True):

@@ -20,3 +20,5 @@ urlpatterns = [
 
 # A request Django refuses to read (too many fields, a body too large) gets a Norwegian page.
 handler400 = "portal.errors.bad_request"
+# A database error outside a view (a session saved on the way out) is a 503 there too.
+handler500 = "portal.outage.server_error"
