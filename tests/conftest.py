@@ -138,6 +138,21 @@ def test_settings(settings, tmp_path):
     page_cache.clear_local()
 
 
+@pytest.fixture(autouse=True)
+def redis_is_there(request):
+    """A test marked `redis` fails at once, saying what is missing, when Redis is not running."""
+    if request.node.get_closest_marker("redis") is None:
+        return
+    import redis
+
+    from tests.servers import TEST_REDIS_URL
+
+    try:
+        redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        pytest.fail(f"This test needs Redis at {TEST_REDIS_URL} (make test expects it): {error}")
+
+
 def _only_test_transactions(connection) -> bool:
     return all(getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
 

@@ -14,6 +14,9 @@ from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).parent / "gunicorn"
+# Tests marked `redis` share this database; each uses its own random key prefix and never
+# flushes it. Experiments elsewhere keep off database 14.
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
 
 
 def free_port() -> int:

@@ -13,10 +13,10 @@ from django.contrib.auth.models import User
 from portal.content import import_content
 from portal.models import Chapter, Consultation, Feedback
 from tests.conftest import feedback_form_data
-from tests.servers import gunicorn
+from tests.servers import TEST_REDIS_URL, gunicorn
 from tests.test_feedback_server import Respondent
 
-pytestmark = [pytest.mark.server, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.server, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
 CHAPTER = "/veileder/om-veilederen/"
 PASSWORD = "et-langt-passord-for-skalering"
@@ -52,7 +52,7 @@ def two_instances(content_dir, settings):
     settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
     User.objects.create_superuser("admin", password=PASSWORD)
     shared = {
-        "REDIS_URL": "redis://127.0.0.1:6379/14",
+        "REDIS_URL": TEST_REDIS_URL,
         "CACHE_KEY_PREFIX": f"scale-{uuid.uuid4().hex}",
         "STAFF_REQUIRE_2FA": "0",
         "FEEDBACK_RATE_LIMIT": "2/h",
