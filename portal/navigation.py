@@ -1,12 +1,13 @@
 """Reading order: the chapters and steps in the guide's order, and the page before and after the
 one being read. Every chapter and step page needs it and it changes only when content does, so
-the published order is built once per content version and kept in the cache; a staff preview,
-which includes drafts, builds its own."""
+the published order is built once per content version and written form and kept in the cache; a
+staff preview, which includes drafts, builds its own."""
 
 from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db.models import Value
+from django.utils.translation import get_language
 
 from portal.models import Chapter, ProcessStep
 from portal.publishing import content_version
@@ -39,23 +40,34 @@ class ReadingOrder:
         return next((entry for entry in entries if entry.slug == slug), None)
 
 
+def _in_language(bokmal: str, nynorsk: str | None, language: str) -> str:
+    # As modeltranslation reads a field: nynorsk where it is written, bokmål otherwise.
+    return nynorsk if language == "nn" and nynorsk else bokmal
+
+
 def _entries(rows, url) -> tuple[Entry, ...]:
     return tuple(
         Entry(slug, title, url(slug), number) for number, (slug, title) in enumerate(rows, 1)
     )
 
 
-def _build(chapters, steps) -> ReadingOrder:
-    # One query for both: a chapter or step page pays for it once per content version.
+def _build(chapters, steps, language: str) -> ReadingOrder:
+    # One query for both: a chapter or step page pays for it once per content version. The
+    # columns are named per written form, and modeltranslation's rewriting of names is off.
     rows = (
-        chapters.annotate(kind=Value("chapter"))
-        .values_list("kind", "order", "title", "slug")
-        .union(steps.annotate(kind=Value("step")).values_list("kind", "order", "name", "slug"))
-        .order_by("kind", "order", "title")
+        chapters.rewrite(False)
+        .annotate(kind=Value("chapter"))
+        .values_list("kind", "order", "title_nb", "title_nn", "slug")
+        .union(
+            steps.rewrite(False)
+            .annotate(kind=Value("step"))
+            .values_list("kind", "order", "name_nb", "name_nn", "slug")
+        )
+        .order_by("kind", "order", "title_nb")
     )
     by_kind = {"chapter": [], "step": []}
-    for kind, _, title, slug in rows:
-        by_kind[kind].append((slug, title))
+    for kind, _, bokmal, nynorsk, slug in rows:
+        by_kind[kind].append((slug, _in_language(bokmal, nynorsk, language)))
     return ReadingOrder(
         chapters=_entries(by_kind["chapter"], _chapter_url),
         steps=_entries(by_kind["step"], _step_url),
@@ -71,11 +83,12 @@ def _step_url(slug: str) -> str:
 
 
 def reading_order(*, drafts: bool = False) -> ReadingOrder:
+    language = get_language()
     if drafts:
-        return _build(Chapter.objects.all(), ProcessStep.objects.all())
-    key = f"reading-order:{content_version()}"
+        return _build(Chapter.objects.all(), ProcessStep.objects.all(), language)
+    key = f"reading-order:{language}:{content_version()}"
     order = cache.get(key)
     if order is None:
-        order = _build(Chapter.objects.published(), ProcessStep.objects.published())
+        order = _build(Chapter.objects.published(), ProcessStep.objects.published(), language)
         cache.set(key, order, timeout=24 * 3600)
     return order

@@ -11,9 +11,12 @@ def _change_form_data(chapter, **overrides):
         "part": chapter.part,
         "order": chapter.order,
         "slug": chapter.slug,
-        "title": chapter.title,
-        "lead": chapter.lead,
-        "body": chapter.body,
+        "title_nb": chapter.title_nb,
+        "title_nn": chapter.title_nn or "",
+        "lead_nb": chapter.lead_nb,
+        "lead_nn": chapter.lead_nn or "",
+        "body_nb": chapter.body_nb,
+        "body_nn": chapter.body_nn or "",
         "steps": [s.pk for s in chapter.steps.all()],
         "status": chapter.status,
     }
@@ -59,7 +62,7 @@ def test_markdown_fields_use_the_markdownx_editor(client, editor, imported):
 def test_an_editor_cannot_publish_through_the_form(client, editor, draft):
     client.force_login(editor)
     url = f"/admin/portal/chapter/{draft.pk}/change/"
-    response = client.post(url, _change_form_data(draft, status=Status.PUBLISHED, lead="Ny"))
+    response = client.post(url, _change_form_data(draft, status=Status.PUBLISHED, lead_nb="Ny"))
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.lead == "Ny", "the editor may still edit"
@@ -97,7 +100,7 @@ def test_history_shows_the_change_and_reverts_it(client, publisher, imported):
     original_lead = chapter.lead
     client.post(
         f"/admin/portal/chapter/{chapter.pk}/change/",
-        _change_form_data(chapter, lead="En omskrevet ingress."),
+        _change_form_data(chapter, lead_nb="En omskrevet ingress."),
     )
     chapter.refresh_from_db()
     assert chapter.lead == "En omskrevet ingress."

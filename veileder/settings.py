@@ -51,6 +51,8 @@ LOCAL_HTTP = env_bool("DJANGO_LOCAL_HTTP")
 HTTPS_ONLY = not DEBUG and not LOCAL_HTTP
 
 INSTALLED_APPS = [
+    # Per-language content fields (portal/translation.py); before the admin, as it asks.
+    "modeltranslation",
     # Django's admin with our site class, which adds the second factor (portal/admin_site.py).
     "portal.apps.PortalAdminConfig",
     "django.contrib.auth",
@@ -177,7 +179,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "nb"
-LANGUAGES = [("nb", "Norsk bokmål")]
+LANGUAGES = [("nb", "Bokmål"), ("nn", "Nynorsk")]
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True
 USE_TZ = True
@@ -291,6 +293,20 @@ FEEDBACK_RATE_LIMIT = env("FEEDBACK_RATE_LIMIT", "10/h")
 FEEDBACK_RETENTION_DAYS = int(env("FEEDBACK_RETENTION_DAYS", "90"))
 # A form whose CSRF check fails gets a Norwegian page that says how to send it again.
 CSRF_FAILURE_VIEW = "portal.errors.csrf_failure"
+
+# Content in both written forms (portal/translation.py): one row per object with `_nb` and `_nn`
+# fields. Bokmål is required; a field without nynorsk text is read in bokmål.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "nb"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("nb",)
+# Slugs come from the bokmål title, whichever language the editor's admin is in.
+MODELTRANSLATION_PREPOPULATE_LANGUAGE = "nb"
+
+
+def _field_label(name: str, language: str) -> str:  # "tittel (nynorsk)" in the admin
+    return f"{name} ({ {'nb': 'bokmål', 'nn': 'nynorsk'}[language] })"
+
+
+MODELTRANSLATION_BUILD_LOCALIZED_VERBOSE_NAME = _field_label
 
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "portal.markdown.render_markdown"
 MARKDOWNX_UPLOAD_MAX_SIZE = 5 * 1024 * 1024

@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal import publishing
@@ -17,7 +18,19 @@ from portal.models import (
 )
 
 
-class PublishableAdmin(SimpleHistoryAdmin):
+def both_forms(*fields: str) -> list[str]:
+    """Admin search looks in the bokmål and the nynorsk text alike."""
+    return [f"{field}_{form}" for field in fields for form in ("nb", "nn")]
+
+
+class ContentAdmin(SimpleHistoryAdmin, TranslationAdmin):
+    """History, and each translatable field as a bokmål and a nynorsk field one after the other
+    (portal/translation.py): bokmål required where the field is, nynorsk always optional."""
+
+    formfield_overrides = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
+
+
+class PublishableAdmin(ContentAdmin):
     """Editors write drafts; publishing needs the separate publish permission (group Publisist).
     The rules are portal.publishing's; this class only presents them."""
 
@@ -58,7 +71,7 @@ class ChapterAdmin(PublishableAdmin):
     list_display = ["title", "part", "order", "status", "updated_at"]
     list_filter = ["status", "part"]
     list_editable = []
-    search_fields = ["title", "lead", "body", "slug"]
+    search_fields = [*both_forms("title", "lead", "body"), "slug"]
     ordering = ["order"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["steps"]
@@ -67,7 +80,7 @@ class ChapterAdmin(PublishableAdmin):
 @admin.register(ProcessStep)
 class ProcessStepAdmin(PublishableAdmin):
     list_display = ["order", "name", "status", "updated_at"]
-    search_fields = ["name", "summary", "body"]
+    search_fields = both_forms("name", "summary", "body")
     ordering = ["order"]
 
 
@@ -75,7 +88,7 @@ class ProcessStepAdmin(PublishableAdmin):
 class ExampleCaseAdmin(PublishableAdmin):
     list_display = ["title", "kind", "region", "status", "updated_at"]
     list_filter = ["status", "kind", "steps", "themes"]
-    search_fields = ["title", "summary", "body", "region"]
+    search_fields = both_forms("title", "summary", "body", "region")
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["steps", "themes", "sources"]
 
@@ -83,7 +96,7 @@ class ExampleCaseAdmin(PublishableAdmin):
 @admin.register(GlossaryTerm)
 class GlossaryTermAdmin(PublishableAdmin):
     list_display = ["term", "status", "updated_at"]
-    search_fields = ["term", "definition"]
+    search_fields = both_forms("term", "definition")
     prepopulated_fields = {"slug": ["term"]}
 
 
@@ -91,23 +104,23 @@ class GlossaryTermAdmin(PublishableAdmin):
 class SourceAdmin(PublishableAdmin):
     list_display = ["title", "kind", "publisher", "year", "status"]
     list_filter = ["status", "kind"]
-    search_fields = ["title", "publisher", "note"]
+    search_fields = ["title", "publisher", *both_forms("note")]
 
 
 @admin.register(Page)
 class PageAdmin(PublishableAdmin):
     list_display = ["title", "slug", "status", "updated_at"]
-    search_fields = ["title", "body"]
+    search_fields = both_forms("title", "body")
 
 
 @admin.register(Theme)
-class ThemeAdmin(SimpleHistoryAdmin):
+class ThemeAdmin(ContentAdmin):
     list_display = ["name", "slug"]
-    search_fields = ["name", "description"]
+    search_fields = both_forms("name", "description")
     prepopulated_fields = {"slug": ["name"]}
 
 
-class ConsultationQuestionInline(admin.TabularInline):
+class ConsultationQuestionInline(TranslationTabularInline):
     model = ConsultationQuestion
     extra = 1
 
@@ -115,6 +128,6 @@ class ConsultationQuestionInline(admin.TabularInline):
 @admin.register(Consultation)
 class ConsultationAdmin(PublishableAdmin):
     list_display = ["title", "opens_at", "closes_at", "status"]
-    search_fields = ["title", "introduction"]
+    search_fields = both_forms("title", "introduction")
     inlines = [ConsultationQuestionInline]
     prepopulated_fields = {"slug": ["title"]}

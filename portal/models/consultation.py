@@ -2,7 +2,6 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from markdownx.models import MarkdownxField
-from simple_history.models import HistoricalRecords
 
 from portal.models.base import Publishable, PublishableQuerySet
 
@@ -46,7 +45,6 @@ class Consultation(Publishable):
     )
 
     objects = ConsultationQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-closes_at"]

@@ -3,7 +3,6 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.urls import reverse
 from markdownx.models import MarkdownxField
-from simple_history.models import HistoricalRecords
 
 from portal.models.base import Publishable, Status, lines
 
@@ -20,16 +19,32 @@ __all__ = [
 ]
 
 
+# The written forms each translatable field has a column for (portal/translation.py adds them):
+# a search vector covers both, so a nynorsk query finds nynorsk text.
+WRITTEN_FORMS = ("nb", "nn")
+
+
+def _in_both_forms(*fields: str) -> list[str]:
+    return [f"{field}_{form}" for field in fields for form in WRITTEN_FORMS]
+
+
+def _head(title: str, lead: str | None) -> SearchVector:
+    parts = SearchVector(*_in_both_forms(title), config="norwegian", weight="A")
+    if lead:
+        parts = parts + SearchVector(*_in_both_forms(lead), config="norwegian", weight="B")
+    return parts
+
+
 def weighted_search_vector(title: str, lead: str | None, *body: str) -> models.GeneratedField:
     """A stored, weighted tsvector that PostgreSQL keeps current on every insert and update.
 
-    Title weighs A, lead or summary B, the rest C; portal/search.py ranks on this column through
-    its GIN index instead of computing to_tsvector per row at query time.
+    Title weighs A, lead or summary B, the rest C, in bokmål and nynorsk alike; portal/search.py
+    ranks on this column through its GIN index instead of computing to_tsvector per row at query
+    time.
     """
-    parts = SearchVector(title, config="norwegian", weight="A")
-    if lead:
-        parts = parts + SearchVector(lead, config="norwegian", weight="B")
-    parts = parts + SearchVector(*body, config="norwegian", weight="C")
+    parts = _head(title, lead) + SearchVector(
+        *_in_both_forms(*body), config="norwegian", weight="C"
+    )
     return models.GeneratedField(
         expression=parts, output_field=SearchVectorField(), db_persist=True, editable=False
     )
@@ -38,19 +53,16 @@ def weighted_search_vector(title: str, lead: str | None, *body: str) -> models.G
 def head_search_vector(title: str, lead: str | None) -> models.GeneratedField:
     """Title (A) and lead (B) alone: small enough to rank thousands of matches cheaply when a
     query matches too many documents to rank them all on `search_vector` (portal/search.py)."""
-    parts = SearchVector(title, config="norwegian", weight="A")
-    if lead:
-        parts = parts + SearchVector(lead, config="norwegian", weight="B")
     return models.GeneratedField(
-        expression=parts, output_field=SearchVectorField(), db_persist=True, editable=False
+        expression=_head(title, lead),
+        output_field=SearchVectorField(),
+        db_persist=True,
+        editable=False,
     )
 
 
 # The page that is also the short version's PDF (kortversjon/ and kortversjon.pdf).
 SHORT_VERSION_SLUG = "kortversjon"
-
-# The history keeps what editors wrote; the derived search columns would only bloat it.
-SEARCH_HISTORY_EXCLUDED = ["search_vector", "search_head"]
 
 
 class Theme(models.Model):
@@ -58,8 +70,6 @@ class Theme(models.Model):
     name = models.CharField("navn", max_length=120)
     description = models.TextField("beskrivelse", blank=True)
     import_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -88,8 +98,6 @@ class ProcessStep(Publishable):
         "name", "summary", "body", "questions", "roles", "eu_elements"
     )
     search_head = head_search_vector("name", "summary")
-
-    history = HistoricalRecords(excluded_fields=SEARCH_HISTORY_EXCLUDED)
 
     class Meta:
         ordering = ["order"]
@@ -139,8 +147,6 @@ class Chapter(Publishable):
     search_vector = weighted_search_vector("title", "lead", "body")
     search_head = head_search_vector("title", "lead")
 
-    history = HistoricalRecords(excluded_fields=SEARCH_HISTORY_EXCLUDED)
-
     class Meta:
         ordering = ["order", "title"]
         indexes = [GinIndex(fields=["search_vector"], name="chapter_search")]
@@ -170,8 +176,6 @@ class Source(Publishable):
     url = models.URLField("nettadresse", max_length=500, blank=True)
     kind = models.CharField("type", max_length=20, choices=Kind.choices)
     note = models.TextField("merknad", blank=True)
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["kind", "-year", "title"]
@@ -206,8 +210,6 @@ class ExampleCase(Publishable):
     search_vector = weighted_search_vector("title", "summary", "body", "region")
     search_head = head_search_vector("title", "summary")
 
-    history = HistoricalRecords(excluded_fields=SEARCH_HISTORY_EXCLUDED)
-
     class Meta:
         ordering = ["title"]
         indexes = [GinIndex(fields=["search_vector"], name="examplecase_search")]
@@ -229,8 +231,6 @@ class GlossaryTerm(Publishable):
 
     search_vector = weighted_search_vector("term", None, "definition")
     search_head = head_search_vector("term", None)
-
-    history = HistoricalRecords(excluded_fields=SEARCH_HISTORY_EXCLUDED)
 
     class Meta:
         ordering = ["term"]
@@ -254,8 +254,6 @@ class Page(Publishable):
 
     search_vector = weighted_search_vector("title", "lead", "body")
     search_head = head_search_vector("title", "lead")
-
-    history = HistoricalRecords(excluded_fields=SEARCH_HISTORY_EXCLUDED)
 
     class Meta:
         ordering = ["title"]
