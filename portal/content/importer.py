@@ -124,8 +124,13 @@ def _write(kind_key: str, record: Record, obj: models.Model | None) -> models.Mo
     kind = KINDS[kind_key]
     if obj is None:
         obj = kind.model(slug=record.slug)
+    translated = kind.translated
     for attr, value in record.values.items():
-        setattr(obj, attr, value)
+        if attr in translated:  # each form into its own column, whatever language is active
+            setattr(obj, f"{attr}_nb", value)
+            setattr(obj, f"{attr}_nn", record.nynorsk.get(attr, ""))
+        else:
+            setattr(obj, attr, value)
     if kind.has_status:
         stamp_first_publication(obj)
     obj.save()
@@ -140,11 +145,18 @@ def _write(kind_key: str, record: Record, obj: models.Model | None) -> models.Mo
 
 def _write_questions(consultation: Consultation, record: Record) -> None:
     # In place, by position: answers already given point at their question and must keep it.
-    for index, q in enumerate(record.questions, start=1):
+    nynorsk = record.nynorsk_questions or [{"text": "", "help": ""}] * len(record.questions)
+    for index, (q, nn) in enumerate(zip(record.questions, nynorsk, strict=True), start=1):
         ConsultationQuestion.objects.update_or_create(
             consultation=consultation,
             order=index,
-            defaults={"text": q["text"], "help_text": q["help"], "required": q["required"]},
+            defaults={
+                "text_nb": q["text"],
+                "help_text_nb": q["help"],
+                "text_nn": nn["text"],
+                "help_text_nn": nn["help"],
+                "required": q["required"],
+            },
         )
     removed = consultation.questions.filter(order__gt=len(record.questions))
     if removed.filter(answers__isnull=False).exists():

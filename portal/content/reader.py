@@ -3,7 +3,7 @@ touches the database, so it can check a folder anywhere (tests, CI, an editor's 
 
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -11,15 +11,19 @@ import yaml
 
 from portal.content.schema import (
     KINDS,
+    NYNORSK_KEY,
+    NYNORSK_SUFFIX,
     SLUG,
     STATUS,
     ContentError,
     Invalid,
+    nynorsk_file_name,
+    parse_nynorsk_questions,
     parse_questions,
     parse_slug_list,
     parse_text,
 )
-from portal.content.snapshot import fingerprint
+from portal.content.snapshot import fingerprint, make_snapshot
 from portal.models import Status
 
 
@@ -33,9 +37,14 @@ class Record:
     path: Path
     line: int
     key_lines: dict[str, int]
+    # The nynorsk text by key (empty: none written), and the questions' nynorsk text and help.
+    nynorsk: dict[str, Any] = field(default_factory=dict)
+    nynorsk_questions: list[dict[str, str]] = field(default_factory=list)
 
     def snapshot(self) -> dict[str, Any]:
-        return {"values": self.values, "relations": self.relations, "questions": self.questions}
+        return make_snapshot(
+            self.values, self.relations, self.questions, self.nynorsk, self.nynorsk_questions
+        )
 
     @property
     def fingerprint(self) -> str:
@@ -61,12 +70,33 @@ def read_content(
     records: dict[str, list[Record]] = defaultdict(list)
     for kind_key, kind in KINDS.items():
         if kind.folder:
-            for path in sorted((root / kind.folder).glob("*.md")):
-                records[kind_key].append(_read_markdown(kind_key, path))
+            records[kind_key].extend(_read_folder(kind_key, root / kind.folder))
         else:
             records[kind_key].extend(_read_list(kind_key, root / kind.list_file))
     _check_unique(records)
     _check_references(records, found_elsewhere)
+    return records
+
+
+def _read_folder(kind_key: str, folder: Path) -> list[Record]:
+    """Each bokmål file, with the nynorsk sibling (`<name>.nn.md`) it may have."""
+    paths = sorted(folder.glob("*.md"))
+    bokmal = [path for path in paths if not path.name.endswith(NYNORSK_SUFFIX)]
+    names = {path.name for path in bokmal}
+    for path in paths:
+        if path.name.endswith(NYNORSK_SUFFIX):
+            main = path.name.removesuffix(NYNORSK_SUFFIX) + ".md"
+            if main not in names:
+                raise ContentError(
+                    path, 1, f"nynorskfilen har ingen bokmålsfil ved siden av ({main})"
+                )
+    records = []
+    for path in bokmal:
+        record = _read_markdown(kind_key, path)
+        nynorsk = path.with_name(nynorsk_file_name(path.name))
+        if nynorsk.is_file():
+            _read_nynorsk_markdown(record, nynorsk)
+        records.append(record)
     return records
 
 
@@ -77,6 +107,52 @@ def _read_markdown(kind_key: str, path: Path) -> Record:
     return _record(kind_key, data, key_lines, 1, path, body)
 
 
+def _read_nynorsk_markdown(record: Record, path: Path) -> None:
+    front, body = _split_front_matter(path.read_text(encoding="utf-8"), path)
+    data, node = _load_yaml(front, path, 2)
+    key_lines = _yaml_node_lines(node, 2) if node else {}
+    _nynorsk(record, {} if data is None else data, key_lines, 1, path, body)
+
+
+def _nynorsk(
+    record: Record,
+    data: Any,
+    key_lines: dict[str, int],
+    line: int,
+    path: Path,
+    body: str | None = None,
+) -> None:
+    """The nynorsk text of `record`, from a `.nn.md` file (with its body) or an `nn:` mapping."""
+    kind = KINDS[record.kind]
+
+    def fail(key: str, message: str):
+        raise ContentError(path, key_lines.get(key, line), message)
+
+    if not isinstance(data, dict):
+        fail(NYNORSK_KEY, "nynorsk tekst skal være nøkler og verdier (en YAML-mapping)")
+    unknown = sorted(set(data) - kind.nynorsk_keys)
+    if unknown:
+        fail(unknown[0], f"«{unknown[0]}» har ingen nynorsk form her")
+    for spec in kind.nynorsk_fields:
+        try:
+            record.nynorsk[spec.key] = spec.parse(data.get(spec.key))
+        except ValueError as error:
+            fail(spec.key, f"«{spec.key}» {error}")
+    if kind.body_attr in kind.translated:
+        raw = body if body is not None else data.get(kind.body_attr)
+        try:
+            record.nynorsk[kind.body_attr] = parse_text(raw)
+        except ValueError as error:
+            fail(kind.body_attr, f"«{kind.body_attr}» {error}")
+    if kind.has_questions and "questions" in data:
+        try:
+            record.nynorsk_questions = parse_nynorsk_questions(
+                data["questions"], len(record.questions)
+            )
+        except ValueError as error:
+            fail("questions", str(error))
+
+
 def _read_list(kind_key: str, path: Path) -> list[Record]:
     if not path.is_file():
         return []
@@ -85,10 +161,27 @@ def _read_list(kind_key: str, path: Path) -> list[Record]:
         return []
     if not isinstance(data, list):
         raise ContentError(path, 1, "filen skal være en YAML-liste")
-    return [
-        _record(kind_key, item, _yaml_node_lines(item_node, 1), 1 + item_node.start_mark.line, path)
-        for item, item_node in zip(data, node.value, strict=True)
-    ]
+    records = []
+    for item, item_node in zip(data, node.value, strict=True):
+        key_lines = _yaml_node_lines(item_node, 1)
+        record = _record(kind_key, item, key_lines, 1 + item_node.start_mark.line, path)
+        if NYNORSK_KEY in item:
+            nested = _nested_node(item_node, NYNORSK_KEY)
+            _nynorsk(
+                record,
+                item[NYNORSK_KEY],
+                _yaml_node_lines(nested, 1) if nested else {},
+                key_lines.get(NYNORSK_KEY, record.line),
+                path,
+            )
+        records.append(record)
+    return records
+
+
+def _nested_node(node: yaml.Node, key: str) -> yaml.Node | None:
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    return next((value for name, value in node.value if name.value == key), None)
 
 
 def _yaml_node_lines(node: yaml.Node, first_line: int) -> dict[str, int]:

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import models
 from django.utils import timezone
+from modeltranslation.translator import translator
 
 from portal.models import (
     Chapter,
@@ -154,6 +155,23 @@ def dump_questions(questions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{k: v for k, v in q.items() if v not in ("", False)} for q in questions]
 
 
+def parse_nynorsk_questions(value: Any, count: int) -> list[dict[str, str]]:
+    """A consultation's questions in nynorsk: text and help, in the bokmål file's order."""
+    if not isinstance(value, list):
+        raise ValueError("«questions» skal være en liste")
+    if len(value) != count:
+        raise ValueError(
+            f"«questions» har {len(value)} spørsmål, men bokmålsfilen har {count}: "
+            "de skal stå i samme rekkefølge"
+        )
+    questions = []
+    for raw in value:
+        if not isinstance(raw, dict) or set(raw) - {"text", "help"}:
+            raise ValueError("hvert spørsmål på nynorsk har bare text og help")
+        questions.append({"text": parse_text(raw.get("text")), "help": parse_text(raw.get("help"))})
+    return questions
+
+
 # --- Kinds -----------------------------------------------------------------------------------
 
 
@@ -229,7 +247,39 @@ class Kind:
             keys.add("questions")
         if self.list_file and self.body_attr:
             keys.add(self.body_attr)
+        if self.list_file and self.translated:
+            keys.add(NYNORSK_KEY)
         return keys
+
+    @property
+    def translated(self) -> tuple[str, ...]:
+        """The keys that have a nynorsk form (portal/translation.py), body included."""
+        registered = set(translator.get_options_for_model(self.model).get_field_names())
+        keys = [f.key for f in self.fields] + ([self.body_attr] if self.body_attr else [])
+        return tuple(key for key in keys if key in registered)
+
+    @property
+    def nynorsk_fields(self) -> tuple[Field, ...]:
+        """The front matter fields of a nynorsk file or `nn:` mapping (the body apart)."""
+        return tuple(f for f in self.fields if f.key in self.translated)
+
+    @property
+    def nynorsk_keys(self) -> set[str]:
+        keys = {f.key for f in self.nynorsk_fields}
+        if self.list_file and self.body_attr in self.translated:
+            keys.add(self.body_attr)
+        if self.has_questions:
+            keys.add("questions")
+        return keys
+
+
+# A list entry's nynorsk text; a Markdown file's is in the sibling `<name>.nn.md`.
+NYNORSK_KEY = "nn"
+NYNORSK_SUFFIX = ".nn.md"
+
+
+def nynorsk_file_name(file_name: str) -> str:
+    return file_name.removesuffix(".md") + NYNORSK_SUFFIX
 
 
 def check_step(slug: str, values: dict[str, Any]) -> None:

@@ -2,6 +2,10 @@
 
 An object's fingerprint is the hash of its snapshot as the importer last wrote it. A row whose
 snapshot no longer hashes to its stored fingerprint was edited in the admin.
+
+The bokmål text stands where all text stood before nynorsk came; the nynorsk text is under "nn",
+and only when there is some. So an object without nynorsk has the fingerprint it had before, and
+an import after the upgrade finds it unchanged rather than edited.
 """
 
 import datetime as dt
@@ -32,6 +36,27 @@ def _stored(value: Any) -> Any:
     return value
 
 
+def make_snapshot(
+    values: dict[str, Any],
+    relations: dict[str, list[str]],
+    questions: list[dict[str, Any]],
+    nynorsk: dict[str, Any],
+    nynorsk_questions: list[dict[str, str]],
+) -> dict[str, Any]:
+    """The one shape, from a file's record and from a row alike."""
+    snapshot = {"values": values, "relations": relations, "questions": questions}
+    nynorsk = {key: value for key, value in nynorsk.items() if value}
+    if any(q["text"] or q["help"] for q in nynorsk_questions):
+        snapshot["nn"] = {"values": nynorsk, "questions": nynorsk_questions}
+    elif nynorsk:
+        snapshot["nn"] = {"values": nynorsk}
+    return snapshot
+
+
+def _text(obj: models.Model, attr: str) -> str:
+    return _stored(getattr(obj, attr) or "")
+
+
 def snapshot_of(kind_key: str, obj: models.Model) -> dict[str, Any]:
     kind = KINDS[kind_key]
     attrs = [f.key for f in kind.fields]
@@ -39,14 +64,24 @@ def snapshot_of(kind_key: str, obj: models.Model) -> dict[str, Any]:
         attrs.append("status")
     if kind.body_attr:
         attrs.append(kind.body_attr)
-    values = {attr: _stored(getattr(obj, attr)) for attr in attrs}
+    # Each form by its own column: the plain name would give the active language's.
+    translated = kind.translated
+    values = {
+        attr: _text(obj, f"{attr}_nb") if attr in translated else _stored(getattr(obj, attr))
+        for attr in attrs
+    }
+    nynorsk = {attr: _text(obj, f"{attr}_nn") for attr in translated}
     relations = {
         r.key: sorted(getattr(obj, r.key).values_list("slug", flat=True)) for r in kind.relations
     }
-    questions = []
+    questions, nynorsk_questions = [], []
     if kind.has_questions:
+        rows = list(obj.questions.order_by("order"))
         questions = [
-            {"text": _stored(q.text), "help": _stored(q.help_text), "required": q.required}
-            for q in obj.questions.order_by("order")
+            {"text": _text(q, "text_nb"), "help": _text(q, "help_text_nb"), "required": q.required}
+            for q in rows
         ]
-    return {"values": values, "relations": relations, "questions": questions}
+        nynorsk_questions = [
+            {"text": _text(q, "text_nn"), "help": _text(q, "help_text_nn")} for q in rows
+        ]
+    return make_snapshot(values, relations, questions, nynorsk, nynorsk_questions)
