@@ -66,3 +66,23 @@ for _model, _fields in TRANSLATED_FIELDS.items():
 
 for _model, _options in HISTORY.items():
     simple_history.register(_model, **_options)
+
+
+# The fields whose nynorsk text makes an object readable in nynorsk: its heading and its text.
+MAIN_FIELDS: dict[type, tuple[str, ...]] = {
+    Chapter: ("title", "body"),
+    ProcessStep: ("name", "body"),
+    ExampleCase: ("title", "body"),
+    GlossaryTerm: ("term", "definition"),
+    Page: ("title", "body"),
+    Source: ("note",),
+    Theme: ("name",),
+    Consultation: ("title", "introduction"),
+}
+
+
+def shown_in_bokmal(obj, language: str) -> bool:
+    """Read in `language`, is the object shown in bokmål because its nynorsk text is missing?"""
+    if language != NYNORSK or type(obj) not in MAIN_FIELDS:
+        return False
+    return not all(getattr(obj, f"{field}_{NYNORSK}") for field in MAIN_FIELDS[type(obj)])

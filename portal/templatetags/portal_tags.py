@@ -5,8 +5,9 @@ from django import template
 from django.urls import reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
-from portal import markdown
+from portal import markdown, translation
 from portal.feedback import sections
 
 register = template.Library()
@@ -16,6 +17,18 @@ register = template.Library()
 def rendered(text):
     """The rendered document: `.html` (sanitised) and `.toc` (headings for a contents list)."""
     return markdown.render(text)
+
+
+@register.filter
+def shown_in_bokmal(obj) -> bool:
+    """Under /nn/, the object has no nynorsk text and is shown in bokmål (its fallback)."""
+    return translation.shown_in_bokmal(obj, get_language())
+
+
+@register.simple_tag
+def fallback_lang(obj) -> str:
+    """` lang="nb"` on the element around an object shown in bokmål on a nynorsk page."""
+    return mark_safe(' lang="nb"') if shown_in_bokmal(obj) else ""
 
 
 @register.filter(name="markdown")

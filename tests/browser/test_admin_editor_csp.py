@@ -111,7 +111,7 @@ def test_the_markdown_editor_previews_live_under_the_strict_policy(
 
     chapter = Chapter.objects.get(slug="om-veilederen")
     page.goto(f"{server}/admin/portal/chapter/{chapter.pk}/change/")
-    editor = page.locator("textarea.markdownx-editor[name=body]")
+    editor = page.locator("textarea.markdownx-editor[name=body_nb]")
     preview = page.locator(".markdownx-preview").first
     editor.wait_for()
     assert violations(page) == []
