@@ -196,7 +196,7 @@ def index_in_use() -> str:
 
     with connection.cursor() as cursor:
         cursor.execute(
-            "EXPLAIN " + search.SEARCH_SQL,
+            "EXPLAIN " + search.SEARCH_SQL["nb"],
             {"query": "strategi", "expand": "strategi", "limit": 20, "offset": 0},
         )
         plan = "\n".join(row[0] for row in cursor.fetchall())

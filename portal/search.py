@@ -14,6 +14,11 @@ change) and the nearest words are added to the query. Exact matches weigh double
 
 Snippets (`ts_headline`) are made for the shown page of results only, from the rendered plain
 text, and are escaped before the only markup they may contain, `<mark>`, is put back.
+
+Bokmål and nynorsk: the stored vectors hold both forms' text (portal/models/content.py), so
+either finds a document, through the one `norwegian` configuration (its stemmer is bokmål's; how
+well it does on nynorsk is measured in tests/test_search.py). Titles and snippets are taken in the
+language the page is read in, and in bokmål where a field has no nynorsk text.
 """
 
 import math
@@ -24,6 +29,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from portal.markdown import plain_text
 from portal.models import Chapter, ExampleCase, GlossaryTerm, Page, ProcessStep, Status
@@ -149,17 +155,29 @@ _FULLY_RANKED = "\n        UNION ALL ".join(
     for kind in KINDS
 )
 
+
+def _in_language(field: str, language: str) -> str:
+    """A text column in the language read, bokmål where it has no nynorsk text."""
+    if language == "nn":
+        return f"coalesce(nullif({field}_nn, ''), {field}_nb)"
+    return f"{field}_nb"
+
+
 # What a shown result needs: its slug, title and the texts the snippet comes from. Only for the
 # page of results, after the LIMIT.
-_SHOWN = "\n    ".join(
-    f"WHEN '{kind.key}' THEN (SELECT ARRAY[slug::text, {kind.title_field}::text, "  # noqa: S608
-    f"{', '.join(kind.text_fields)}] "
-    f"FROM {kind.model._meta.db_table} WHERE id = page.id)"
-    for kind in KINDS
-)
+def _shown(language: str) -> str:
+    return "\n    ".join(
+        f"WHEN '{kind.key}' THEN (SELECT ARRAY[slug::text, "  # noqa: S608
+        f"{_in_language(kind.title_field, language)}::text, "
+        f"{', '.join(_in_language(field, language) for field in kind.text_fields)}] "
+        f"FROM {kind.model._meta.db_table} WHERE id = page.id)"
+        for kind in KINDS
+    )
+
 
 # %(query)s is the reader's text, %(expand)s the same text or '' when it is not to be widened.
-SEARCH_SQL = f"""
+def _search_sql(language: str) -> str:
+    return f"""
 WITH stems AS (
     SELECT lexeme FROM unnest(to_tsvector('norwegian', %(expand)s)) AS t(lexeme, positions, weights)
     WHERE length(lexeme) >= 3
@@ -189,7 +207,7 @@ WITH stems AS (
         {_FULLY_RANKED}
 )
 SELECT page.kind, (SELECT total FROM counted), (SELECT wide::text FROM q), CASE page.kind
-    {_SHOWN}
+    {_shown(language)}
     END
 FROM (
     SELECT ranked.kind, ranked.id, ranked.rank
@@ -204,6 +222,9 @@ FROM (
 ) AS page
 ORDER BY page.rank DESC, page.kind, page.id
 """  # noqa: S608
+
+
+SEARCH_SQL = {language: _search_sql(language) for language in ("nb", "nn")}
 
 HEADLINE_SQL = """
 SELECT ts_headline('norwegian', d.doc, %s::tsquery, %s)
@@ -228,7 +249,7 @@ def search(raw_query: str | None, *, page: int = 1) -> SearchResults:
         return SearchResults(query="", hits=[], total=0, page=1, shortened=shortened)
     with connection.cursor() as cursor:
         cursor.execute(
-            SEARCH_SQL,
+            SEARCH_SQL["nn" if get_language() == "nn" else "nb"],
             {
                 "query": query,
                 "expand": "" if _PRECISE.search(query) else query,
