@@ -101,8 +101,8 @@ def test_a_nynorsk_field_is_optional_and_a_bokmal_field_required_in_the_admin(cl
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_moves_todays_text_into_the_bokmal_fields():
     before, after = (
-        [("portal", "0007_translation_fields")],
-        [("portal", "0008_translation_bokmal_text")],
+        [("portal", "0008_translation_fields")],
+        [("portal", "0009_translation_bokmal_text")],
     )
     executor = MigrationExecutor(connection)
     executor.migrate(before)

@@ -42,7 +42,7 @@ def from_bokmal(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("portal", "0007_translation_fields"),
+        ("portal", "0008_translation_fields"),
     ]
 
     operations = [

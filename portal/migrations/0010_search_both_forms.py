@@ -1,6 +1,6 @@
 # The stored search vectors cover bokmål and nynorsk (the `_nb` and `_nn` columns). PostgreSQL
 # cannot change a generated column's expression, so each is dropped and added again, with its GIN
-# index; the vocabulary view reads them, so it goes first and comes back last (as in 0003).
+# index; the vocabulary view reads them, so it goes first and comes back last (as 0003 made it).
 
 import django.contrib.postgres.indexes
 import django.contrib.postgres.search
@@ -30,7 +30,7 @@ DROP MATERIALIZED VIEW IF EXISTS portal_search_vocabulary;
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portal', '0008_translation_bokmal_text'),
+        ('portal', '0009_translation_bokmal_text'),
     ]
 
     operations = [
