@@ -158,7 +158,7 @@ class Feedback(models.Model):
 
     @property
     def county_name(self) -> str:
-        return COUNTY_NAMES.get(self.county, self.county)
+        return str(COUNTY_NAMES.get(self.county, self.county))
 
     @property
     def public_name(self) -> str:
