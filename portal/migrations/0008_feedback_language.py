@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portal', '0006_search_head'),
+        ('portal', '0007_tasks'),
     ]
 
     operations = [
