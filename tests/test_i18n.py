@@ -240,6 +240,9 @@ def test_error_pages_in_both_forms(client, db):
         page = render_to_string("500.html")
     assert '<html lang="nn">' in page and "Noko gjekk gale hos oss" in page
     assert 'href="/nn/"' in page
+    with translation.override("nn"):
+        outage = render_to_string("503.html", {"after_post": True})
+    assert '<html lang="nn">' in outage and "Det du sende, er ikkje sendt." in outage
 
 
 @pytest.mark.django_db
