@@ -299,9 +299,9 @@ CSRF_FAILURE_VIEW = "portal.errors.csrf_failure"
 
 # Content in both written forms (portal/translation.py): one row per object with `_nb` and `_nn`
 # fields. Bokmål is required; a field without nynorsk text is read in bokmål.
-# The forms are named here, not taken from LANGUAGES: until nynorsk has its own addresses
-# (i18n_patterns, /nn/), LANGUAGES must not offer it, or a reader whose browser prefers nynorsk
-# would get nynorsk text at a bokmål address, and the page cache would keep it there.
+# The forms are named here as well as in LANGUAGES: nynorsk is read at its own addresses (/nn/,
+# veileder/urls.py), and an unprefixed address is bokmål whatever the browser prefers, so the
+# page cache never keeps nynorsk text at a bokmål address (tests/test_i18n.py).
 MODELTRANSLATION_LANGUAGES = ("nb", "nn")
 MODELTRANSLATION_DEFAULT_LANGUAGE = "nb"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("nb",)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portal', '0007_tasks'),
+        ('portal', '0010_search_both_forms'),
     ]
 
     operations = [
