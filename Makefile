@@ -12,7 +12,7 @@ PIP := $(VENV)/bin/pip
 # The interpreter named in .python-version, through pyenv when the machine has it.
 BOOT_PYTHON ?= $(shell pyenv which python 2>/dev/null || command -v python$$(cat .python-version) || command -v python3)
 
-.PHONY: run serve test install install-dev setup database check lint format bench bench-search clean backup restore audit
+.PHONY: run serve test install install-dev setup database messages check lint format bench bench-search clean backup restore audit
 
 $(VENV)/.installed: requirements.txt .python-version
 	@test -x $(PY) || $(BOOT_PYTHON) -m venv $(VENV)
@@ -41,7 +41,12 @@ install-dev: install $(VENV)/.installed-dev
 database: install
 	@$(PY) scripts/ensure_database.py
 
-setup: database
+# The portal's own words in bokmål and nynorsk: locale/*/LC_MESSAGES/django.po, compiled here (the
+# .mo files are never committed). Needs gettext's msgfmt (Debian: apt-get install gettext).
+messages: install
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules --verbosity 0
+
+setup: database messages
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py import_content
 	$(PY) manage.py collectstatic --no-input --verbosity 0
@@ -54,7 +59,7 @@ run: setup
 	@echo "Portalen kjører på http://127.0.0.1:$(PORT)/ med bakgrunnsoppgavene (Ctrl+C for å stoppe)"
 	DJANGO_LOCAL_HTTP=1 PYTHONUNBUFFERED=1 $(VENV)/bin/honcho start -f Procfile -p $(PORT)
 
-test: install-dev
+test: install-dev messages
 	@$(PY) scripts/ensure_database.py
 	$(PY) manage.py collectstatic --no-input --verbosity 0
 	$(VENV)/bin/ruff check .

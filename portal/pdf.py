@@ -28,7 +28,7 @@ from urllib.request import url2pathname
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from portal import markdown
 from portal.models import (
@@ -234,10 +234,13 @@ def render_pdf(document: Document) -> bytes:
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    html = render_to_string(
-        document.template,
-        {**document.context(), "site_url": settings.SITE_URL, "generated_at": timezone.now()},
-    )
+    # The PDFs are bokmål, one file per content version, whichever address asked for them: the
+    # guide's text is bokmål, and a nynorsk PDF would need its own file (see docs/nynorsk.md).
+    with translation.override(settings.LANGUAGE_CODE):
+        html = render_to_string(
+            document.template,
+            {**document.context(), "site_url": settings.SITE_URL, "generated_at": timezone.now()},
+        )
     fonts = FontConfiguration()
     fetcher = _local_files_only()()
     stylesheets = [CSS(string=_font_faces(), font_config=fonts, url_fetcher=fetcher)] + [

@@ -1,13 +1,15 @@
-from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from portal import views
 from portal.cache import public_page
 from portal.feedback import views as feedback_views
 from portal.feeds import ChangesFeed
-from portal.sitemaps import SITEMAPS
 
 app_name = "portal"
+
+# The public portal, in both written forms: veileder/urls.py puts these under i18n_patterns, so
+# bokmål is at /innspill/ and nynorsk at /nn/innspill/. Addresses for machines (sitemap, robots,
+# health) are one per site and live in veileder/urls.py, unprefixed.
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -35,10 +37,6 @@ urlpatterns = [
         name="feedback_responses",
     ),
     path("innspill/<slug:slug>/endringer/", feedback_views.change_log, name="feedback_changes"),
-    path("sitemap.xml", public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("robots.txt", views.robots_txt, name="robots_txt"),
-    path("health/live", views.health_live, name="health_live"),
-    path("health/ready", views.health_ready, name="health_ready"),
     # Pages (om, personvern, tilgjengelighet, kortversjon, ...) last: they take any free slug.
     path("<slug:slug>/", views.page_detail, name="page_detail"),
 ]

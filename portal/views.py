@@ -3,6 +3,7 @@ from django.db import connection
 from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -148,12 +149,13 @@ def _pdf_response(request, document: pdf.Document, title: str) -> HttpResponse:
 @require_GET
 def workshop_sheet_pdf(request, slug):
     step = get_object_or_404(ProcessStep.objects.published(), slug=slug)
-    return _pdf_response(request, pdf.workshop_sheet(step), f"Arbeidsark for {step.name}")
+    title = gettext("Arbeidsark for %(name)s") % {"name": step.name}
+    return _pdf_response(request, pdf.workshop_sheet(step), title)
 
 
 @require_GET
 def guide_pdf(request):
-    return _pdf_response(request, pdf.guide(), "Smart spesialisering – veileder")
+    return _pdf_response(request, pdf.guide(), gettext("Smart spesialisering – veileder"))
 
 
 @public_page
@@ -220,7 +222,7 @@ def robots_txt(request):
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /sok/",
-        f"Sitemap: {settings.SITE_URL}{reverse('portal:sitemap')}",
+        f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 

@@ -178,8 +178,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Bokmål and nynorsk (språklova § 13 and § 14): bokmål at the unprefixed addresses, nynorsk under
+# /nn/ (veileder/urls.py). The portal's own words are in locale/, compiled by the build.
 LANGUAGE_CODE = "nb"
-LANGUAGES = [("nb", "Norsk bokmål")]
+LANGUAGES = [("nb", "Bokmål"), ("nn", "Nynorsk")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True
 USE_TZ = True
@@ -296,9 +299,9 @@ CSRF_FAILURE_VIEW = "portal.errors.csrf_failure"
 
 # Content in both written forms (portal/translation.py): one row per object with `_nb` and `_nn`
 # fields. Bokmål is required; a field without nynorsk text is read in bokmål.
-# The forms are named here, not taken from LANGUAGES: until nynorsk has its own addresses
-# (i18n_patterns, /nn/), LANGUAGES must not offer it, or a reader whose browser prefers nynorsk
-# would get nynorsk text at a bokmål address, and the page cache would keep it there.
+# The forms are named here as well as in LANGUAGES: nynorsk is read at its own addresses (/nn/,
+# veileder/urls.py), and an unprefixed address is bokmål whatever the browser prefers, so the
+# page cache never keeps nynorsk text at a bokmål address (tests/test_i18n.py).
 MODELTRANSLATION_LANGUAGES = ("nb", "nn")
 MODELTRANSLATION_DEFAULT_LANGUAGE = "nb"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("nb",)

@@ -16,6 +16,8 @@ from django.template.defaultfilters import linebreaksbr
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from portal.feedback import export, handling, services
 from portal.models import Consultation, Feedback
@@ -26,7 +28,7 @@ ADMIN_TEMPLATES = "portal/feedback/admin"
 class SectionFilter(admin.SimpleListFilter):
     """Input grouped by the chapter or step, and the section, it was given on."""
 
-    title = "del av veilederen"
+    title = _("del av veilederen")
     parameter_name = "del"
     WHOLE_GUIDE = "hele"
 
@@ -46,13 +48,15 @@ class SectionFilter(admin.SimpleListFilter):
             ),
             key=lambda row: (row[1] is None, row[1] or 0, row[4] or 0, row[6]),
         )
-        choices = [(self.WHOLE_GUIDE, "Hele veilederen")]
+        choices = [(self.WHOLE_GUIDE, gettext("Hele veilederen"))]
         seen = set()
-        for chapter_id, _, chapter_title, step_id, _, step_name, anchor, section_title in rows:
+        for chapter_id, _c, chapter_title, step_id, _s, step_name, anchor, section_title in rows:
             if chapter_id:
-                page_value, page_label = f"kapittel:{chapter_id}", f"Kapittel: {chapter_title}"
+                page_value = f"kapittel:{chapter_id}"
+                page_label = gettext("Kapittel: %(title)s") % {"title": chapter_title}
             elif step_id:
-                page_value, page_label = f"steg:{step_id}", f"Steg: {step_name}"
+                page_value = f"steg:{step_id}"
+                page_label = gettext("Steg: %(title)s") % {"title": step_name}
             else:
                 continue
             if page_value not in seen:
@@ -108,6 +112,7 @@ class FeedbackAdmin(admin.ModelAdmin):
         "status",
         "publication",
         "publication_approved",
+        "language",
     ]
     list_filter = [
         "consultation",
@@ -117,6 +122,7 @@ class FeedbackAdmin(admin.ModelAdmin):
         SectionFilter,
         "publication",
         "publication_approved",
+        "language",
     ]
     search_fields = [
         "reference",
@@ -141,6 +147,7 @@ class FeedbackAdmin(admin.ModelAdmin):
         "county",
         "email",
         "publication",
+        "language",
         "answers_display",
     ]
     readonly_fields = [
@@ -151,16 +158,24 @@ class FeedbackAdmin(admin.ModelAdmin):
     ]
     fieldsets = [
         (
-            "Innspillet",
-            {"fields": ["reference", "consultation", "submitted_at", "section_display"]},
+            _("Innspillet"),
+            {
+                "fields": [
+                    "reference",
+                    "consultation",
+                    "submitted_at",
+                    "section_display",
+                    "language",
+                ]
+            },
         ),
         (
-            "Avsender",
+            _("Avsender"),
             {"fields": ["name", "organisation", "respondent_type", "county", "email"]},
         ),
-        ("Svar", {"fields": ["answers_display"]}),
+        (_("Svar"), {"fields": ["answers_display"]}),
         (
-            "Behandling",
+            _("Behandling"),
             {
                 "fields": [
                     "status",
@@ -204,11 +219,11 @@ class FeedbackAdmin(admin.ModelAdmin):
 
     # --- Display ---------------------------------------------------------------------------
 
-    @admin.display(description="gjelder")
+    @admin.display(description=_("gjelder"))
     def section_display(self, obj):
         return obj.section_label
 
-    @admin.display(description="svar")
+    @admin.display(description=_("svar"))
     def answers_display(self, obj):
         rows = services.answered_questions(obj)
         return format_html(
@@ -217,15 +232,18 @@ class FeedbackAdmin(admin.ModelAdmin):
                 "",
                 "<dt>{}</dt><dd>{}</dd>",
                 # linebreaksbr escapes the answer first, then keeps its line breaks.
-                ((question, linebreaksbr(answer or "(ikke besvart)")) for question, answer in rows),
+                (
+                    (question, linebreaksbr(answer or gettext("(ikke besvart)")))
+                    for question, answer in rows
+                ),
             ),
         )
 
-    @admin.display(description="endringer i veilederen")
+    @admin.display(description=_("endringer i veilederen"))
     def guide_changes_display(self, obj):
         changes = list(obj.guide_changes.all()) if obj.pk else []
         if not changes:
-            return "Ingen"
+            return gettext("Ingen")
         return format_html_join(
             ", ",
             '<a href="{}">{}</a>',
@@ -244,49 +262,62 @@ class FeedbackAdmin(admin.ModelAdmin):
         outcome = handling.set_status(queryset, status, request.user)
         label = Feedback.Status(status).label.lower()
         self.message_user(
-            request, f"{outcome.changed} innspill er merket «{label}».", messages.SUCCESS
+            request,
+            gettext("%(count)s innspill er merket «%(status)s».")
+            % {"count": outcome.changed, "status": label},
+            messages.SUCCESS,
         )
 
-    @admin.action(description="Merk som under behandling", permissions=["change"])
+    @admin.action(description=_("Merk som under behandling"), permissions=["change"])
     def mark_in_progress(self, request, queryset):
         self._mark(request, queryset, Feedback.Status.IN_PROGRESS)
 
-    @admin.action(description="Merk som behandlet", permissions=["change"])
+    @admin.action(description=_("Merk som behandlet"), permissions=["change"])
     def mark_done(self, request, queryset):
         self._mark(request, queryset, Feedback.Status.DONE)
 
-    @admin.action(description="Merk som avvist", permissions=["change"])
+    @admin.action(description=_("Merk som avvist"), permissions=["change"])
     def mark_rejected(self, request, queryset):
         self._mark(request, queryset, Feedback.Status.REJECTED)
 
-    @admin.action(description="Merk som spam", permissions=["change"])
+    @admin.action(description=_("Merk som spam"), permissions=["change"])
     def mark_spam(self, request, queryset):
         self._mark(request, queryset, Feedback.Status.SPAM)
 
-    @admin.action(description="Godkjenn for publisering", permissions=["approve"])
+    @admin.action(description=_("Godkjenn for publisering"), permissions=["approve"])
     def approve_publication(self, request, queryset):
         outcome = handling.approve_publication(queryset, request.user)
-        self.message_user(request, f"{outcome.changed} innspill er godkjent for publisering.")
+        self.message_user(
+            request,
+            gettext("%(count)s innspill er godkjent for publisering.") % {"count": outcome.changed},
+        )
         if outcome.refused:
             self.message_user(
                 request,
-                f"{outcome.refused} innspill ble ikke godkjent: avsenderen har valgt at de ikke "
-                "skal publiseres, eller de er merket som spam eller avvist.",
+                gettext(
+                    "%(count)s innspill ble ikke godkjent: avsenderen har valgt at de ikke skal "
+                    "publiseres, eller de er merket som spam eller avvist."
+                )
+                % {"count": outcome.refused},
                 messages.WARNING,
             )
 
-    @admin.action(description="Trekk tilbake godkjenning for publisering", permissions=["approve"])
+    @admin.action(
+        description=_("Trekk tilbake godkjenning for publisering"), permissions=["approve"]
+    )
     def withdraw_publication(self, request, queryset):
         outcome = handling.withdraw_publication(queryset, request.user)
         self.message_user(
-            request, f"{outcome.changed} innspill er ikke lenger godkjent for publisering."
+            request,
+            gettext("%(count)s innspill er ikke lenger godkjent for publisering.")
+            % {"count": outcome.changed},
         )
 
-    @admin.action(description="Eksporter valgte til CSV", permissions=["export"])
+    @admin.action(description=_("Eksporter valgte til CSV"), permissions=["export"])
     def export_selected_csv(self, request, queryset):
         return export_response(queryset, "csv")
 
-    @admin.action(description="Eksporter valgte til Excel (XLSX)", permissions=["export"])
+    @admin.action(description=_("Eksporter valgte til Excel (XLSX)"), permissions=["export"])
     def export_selected_xlsx(self, request, queryset):
         return export_response(queryset, "xlsx")
 
@@ -326,7 +357,7 @@ class FeedbackAdmin(admin.ModelAdmin):
             changelist = self.get_changelist_instance(request)
             queryset = changelist.get_queryset(request)
         except IncorrectLookupParameters:
-            self.message_user(request, "Filteret kunne ikke brukes.", messages.ERROR)
+            self.message_user(request, gettext("Filteret kunne ikke brukes."), messages.ERROR)
             return HttpResponseRedirect(reverse("admin:portal_feedback_changelist"))
         return export_response(queryset, file_format)
 
@@ -347,7 +378,9 @@ class FeedbackAdmin(admin.ModelAdmin):
         return TemplateResponse(
             request,
             f"{ADMIN_TEMPLATES}/overview_index.html",
-            self._context(request, title="Oversikt over innspill", consultations=consultations),
+            self._context(
+                request, title=gettext("Oversikt over innspill"), consultations=consultations
+            ),
         )
 
     def overview_view(self, request, consultation_id):
@@ -359,7 +392,7 @@ class FeedbackAdmin(admin.ModelAdmin):
             f"{ADMIN_TEMPLATES}/overview.html",
             self._context(
                 request,
-                title=f"Oversikt: {consultation.title}",
+                title=gettext("Oversikt: %(title)s") % {"title": consultation.title},
                 overview=services.consultation_overview(consultation),
                 changelist_url=reverse("admin:portal_feedback_changelist")
                 + f"?consultation__id__exact={consultation.pk}",

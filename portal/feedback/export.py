@@ -12,6 +12,8 @@ from collections.abc import Iterable, Iterator
 from typing import IO
 
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -20,21 +22,22 @@ from openpyxl.styles import Font
 from portal.models import ConsultationQuestion, Feedback
 
 FIXED_COLUMNS = (
-    "Referanse",
-    "Mottatt",
-    "Innspillsrunde",
-    "Status",
-    "Navn",
-    "Organisasjon",
-    "Avsendertype",
-    "Fylke",
-    "E-post",
-    "Publisering",
-    "Godkjent for publisering",
-    "Gjelder",
-    "Kapittel eller steg",
-    "Del (anker)",
-    "Intern merknad",
+    _("Referanse"),
+    _("Mottatt"),
+    _("Innspillsrunde"),
+    _("Status"),
+    _("Navn"),
+    _("Organisasjon"),
+    _("Avsendertype"),
+    _("Fylke"),
+    _("E-post"),
+    _("Publisering"),
+    _("Målform"),
+    _("Godkjent for publisering"),
+    _("Gjelder"),
+    _("Kapittel eller steg"),
+    _("Del (anker)"),
+    _("Intern merknad"),
 )
 # Excel in Norwegian uses the semicolon as list separator; with a comma it puts all in column A.
 CSV_DELIMITER = ";"
@@ -53,7 +56,7 @@ def _questions(queryset) -> list[ConsultationQuestion]:
 def header_row(questions: list[ConsultationQuestion]) -> list[str]:
     several_rounds = len({q.consultation_id for q in questions}) > 1
     return [
-        *FIXED_COLUMNS,
+        *(str(column) for column in FIXED_COLUMNS),
         *(f"{q.consultation.title}: {q.text}" if several_rounds else q.text for q in questions),
     ]
 
@@ -76,7 +79,8 @@ def _row(feedback: Feedback, questions: list[ConsultationQuestion]) -> list[str]
         feedback.county_name,
         feedback.email,
         feedback.get_publication_display(),
-        "ja" if feedback.publication_approved else "nei",
+        feedback.get_language_display(),
+        gettext("ja") if feedback.publication_approved else gettext("nei"),
         feedback.section_label,
         page,
         feedback.section_anchor,
@@ -130,7 +134,7 @@ def _string_cells(sheet, values: Iterable[str], *, bold: bool = False) -> list[W
 def write_xlsx(queryset, stream: IO[bytes]) -> None:
     header, body = rows(queryset)
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Innspill")
+    sheet = workbook.create_sheet(gettext("Innspill"))
     sheet.freeze_panes = "B2"
     sheet.append(_string_cells(sheet, header, bold=True))
     for row in body:

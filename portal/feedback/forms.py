@@ -7,6 +7,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.functional import cached_property
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from portal.models import Consultation, Feedback
 from portal.models.choices import COUNTY_CHOICES
@@ -23,20 +25,33 @@ def _reject_control_characters(pattern: re.Pattern):
     def validate(value: str) -> None:
         if value and pattern.search(value):
             raise ValidationError(
-                "Teksten inneholder tegn som ikke kan lagres (usynlige kontrolltegn). "
-                "Skriv inn teksten på nytt, eller lim den inn som ren tekst.",
+                _(
+                    "Teksten inneholder tegn som ikke kan lagres (usynlige kontrolltegn). "
+                    "Skriv inn teksten på nytt, eller lim den inn som ren tekst."
+                ),
                 code="control_characters",
             )
 
     return validate
 
 
-def _too_long(limit: int, what: str) -> str:
-    limit_text = f"{limit:,}".replace(",", "\u00a0")
-    return (
-        f"{what} kan være på høyst {limit_text} tegn. Nå er det %(show_value)s tegn. "
-        "Kort ned teksten, eller send resten som et nytt innspill."
-    )
+def _too_long(message, limit: int):
+    """`message` with {limit} as 10 000; Django fills in %(show_value)s when it is shown."""
+    return format_lazy(message, limit=f"{limit:,}".replace(",", "\u00a0"))
+
+
+NAME_TOO_LONG = _(
+    "Navnet kan være på høyst {limit} tegn. Nå er det %(show_value)s tegn. "
+    "Kort ned teksten, eller send resten som et nytt innspill."
+)
+ORGANISATION_TOO_LONG = _(
+    "Navnet på organisasjonen kan være på høyst {limit} tegn. Nå er det %(show_value)s tegn. "
+    "Kort ned teksten, eller send resten som et nytt innspill."
+)
+ANSWER_TOO_LONG = _(
+    "Svaret kan være på høyst {limit} tegn. Nå er det %(show_value)s tegn. "
+    "Kort ned teksten, eller send resten som et nytt innspill."
+)
 
 
 def _text_validators(field: forms.CharField, pattern: re.Pattern) -> list:
@@ -48,11 +63,11 @@ def _text_validators(field: forms.CharField, pattern: re.Pattern) -> list:
 class LineField(forms.CharField):
     """A single line of text: no line breaks or other control characters."""
 
-    def __init__(self, *, what: str, **kwargs):
+    def __init__(self, *, too_long, **kwargs):
         kwargs.setdefault("max_length", NAME_MAX_LENGTH)
         super().__init__(**kwargs)
         self.validators = _text_validators(self, _CONTROL_IN_LINE)
-        self.error_messages["max_length"] = _too_long(self.max_length, what)
+        self.error_messages["max_length"] = _too_long(too_long, self.max_length)
 
 
 class AnswerField(forms.CharField):
@@ -63,8 +78,8 @@ class AnswerField(forms.CharField):
     def __init__(self, **kwargs):
         super().__init__(max_length=ANSWER_MAX_LENGTH, **kwargs)
         self.validators = _text_validators(self, _CONTROL_IN_TEXT)
-        self.error_messages["max_length"] = _too_long(ANSWER_MAX_LENGTH, "Svaret")
-        self.error_messages["required"] = "Svar på dette spørsmålet."
+        self.error_messages["max_length"] = _too_long(ANSWER_TOO_LONG, ANSWER_MAX_LENGTH)
+        self.error_messages["required"] = _("Svar på dette spørsmålet.")
 
     def to_python(self, value):
         if isinstance(value, str):
@@ -74,68 +89,70 @@ class AnswerField(forms.CharField):
 
 class FeedbackForm(forms.Form):
     name = LineField(
-        label="Navn",
-        what="Navnet",
-        error_messages={"required": "Skriv navnet ditt."},
+        label=_("Navn"),
+        too_long=NAME_TOO_LONG,
+        error_messages={"required": _("Skriv navnet ditt.")},
     )
     organisation = LineField(
-        label="Organisasjon",
-        what="Navnet på organisasjonen",
+        label=_("Organisasjon"),
+        too_long=ORGANISATION_TOO_LONG,
         required=False,
-        help_text="La feltet stå tomt hvis du svarer som privatperson.",
+        help_text=_("La feltet stå tomt hvis du svarer som privatperson."),
     )
     respondent_type = forms.ChoiceField(
-        label="Hvem svarer du for?",
+        label=_("Hvem svarer du for?"),
         choices=Feedback.RespondentType.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Velg hvem du svarer for.",
-            "invalid_choice": "Velg et av alternativene for hvem du svarer for.",
+            "required": _("Velg hvem du svarer for."),
+            "invalid_choice": _("Velg et av alternativene for hvem du svarer for."),
         },
     )
     county = forms.ChoiceField(
-        label="Fylke",
-        choices=[("", "Velg fylke"), *COUNTY_CHOICES],
-        help_text=(
+        label=_("Fylke"),
+        choices=[("", _("Velg fylke")), *COUNTY_CHOICES],
+        help_text=_(
             "Velg fylket du eller organisasjonen din hører til. Velg «Ikke relevant» hvis du "
             "svarer for hele landet."
         ),
         error_messages={
-            "required": "Velg fylke, eller «Ikke relevant».",
-            "invalid_choice": "Velg et fylke fra listen, eller «Ikke relevant».",
+            "required": _("Velg fylke, eller «Ikke relevant»."),
+            "invalid_choice": _("Velg et fylke fra listen, eller «Ikke relevant»."),
         },
     )
     email = forms.EmailField(
-        label="E-post",
+        label=_("E-post"),
         required=False,
         max_length=254,
-        help_text=(
+        help_text=_(
             "Oppgir du e-postadressen din, sender vi kvitteringen dit. Vi bruker den ikke til noe "
             "annet, og den blir aldri publisert."
         ),
         error_messages={
-            "invalid": "Skriv en gyldig e-postadresse, for eksempel navn@eksempel.no, "
-            "eller la feltet stå tomt.",
-            "max_length": "E-postadressen er for lang.",
+            "invalid": _(
+                "Skriv en gyldig e-postadresse, for eksempel navn@eksempel.no, "
+                "eller la feltet stå tomt."
+            ),
+            "max_length": _("E-postadressen er for lang."),
         },
     )
     publication = forms.ChoiceField(
-        label="Kan vi publisere innspillet ditt?",
+        label=_("Kan vi publisere innspillet ditt?"),
         choices=Feedback.Publication.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Velg om vi kan publisere innspillet ditt.",
-            "invalid_choice": "Velg et av alternativene for publisering.",
+            "required": _("Velg om vi kan publisere innspillet ditt."),
+            "invalid_choice": _("Velg et av alternativene for publisering."),
         },
     )
     # A trap for robots: hidden from people and screen readers, filled in only by a program.
-    nettsted = forms.CharField(label="Nettsted", required=False, max_length=ANSWER_MAX_LENGTH)
+    nettsted = forms.CharField(label=_("Nettsted"), required=False, max_length=ANSWER_MAX_LENGTH)
     # One per rendered form; the unique constraint on it makes a resubmit store nothing new.
     token = forms.UUIDField(
         widget=forms.HiddenInput,
         error_messages={
-            "required": "Skjemaet var ufullstendig. Send det på nytt.",
-            "invalid": "Skjemaet var ufullstendig. Send det på nytt.",
+            "required": _("Skjemaet var ufullstendig. Send det på nytt."),
+            "invalid": _("Skjemaet var ufullstendig. Send det på nytt."),
         },
     )
 

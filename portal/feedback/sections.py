@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from portal.markdown import TocEntry, render
 from portal.models import Chapter, ProcessStep
@@ -50,10 +52,13 @@ class Section:
 
     @property
     def label(self) -> str:
-        page = (
-            f"kapittelet «{self.chapter.title}»" if self.chapter else f"steget «{self.step.name}»"
-        )
-        return f"delen «{self.title}» i {page}" if self.title else page
+        if self.chapter:
+            page = gettext("kapittelet «%(title)s»") % {"title": self.chapter.title}
+        else:
+            page = gettext("steget «%(title)s»") % {"title": self.step.name}
+        if not self.title:
+            return page
+        return gettext("delen «%(section)s» i %(page)s") % {"section": self.title, "page": page}
 
     def query(self) -> dict[str, str]:
         """The parameters that name this section again (links and hidden fields between forms)."""
@@ -75,13 +80,13 @@ class ListSection:
 STEP_LIST_SECTIONS = (
     ListSection(
         "spørsmål-å-diskutere",
-        "Spørsmål å diskutere",
+        _("Spørsmål å diskutere"),
         "question_list",
         numbered=True,
         has_workshop_sheet=True,
     ),
-    ListSection("fylkeskommunens-roller", "Fylkeskommunens roller", "role_list"),
-    ListSection("momenter-hos-eu", "Tilsvarende momenter hos EU", "eu_element_list"),
+    ListSection("fylkeskommunens-roller", _("Fylkeskommunens roller"), "role_list"),
+    ListSection("momenter-hos-eu", _("Tilsvarende momenter hos EU"), "eu_element_list"),
 )
 
 

@@ -25,7 +25,9 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from portal import tasks
 from portal.feedback.sections import Section
@@ -73,11 +75,13 @@ def submit_feedback(
     moment: dt.datetime,
     section: Section | None = None,
     is_spam: bool = False,
+    language: str = Feedback.Language.BOKMAAL,
 ) -> Submission:
     """Store one piece of input, once, and send its e-mail receipt after the commit.
 
     `data` is a FeedbackForm's cleaned_data. `moment` is when the request arrived: that is the
-    time measured against the deadline and shown on the receipt.
+    time measured against the deadline and shown on the receipt. `language` is the written form
+    the form was sent in (nb or nn): the receipt page and e-mail are in it.
     """
     if not consultation.is_open_at(moment):
         raise ConsultationClosed(consultation.slug)
@@ -101,6 +105,7 @@ def submit_feedback(
                         county=data["county"],
                         email=data["email"],
                         publication=data["publication"],
+                        language=language,
                         chapter=section.chapter if section else None,
                         step=section.step if section else None,
                         section_anchor=section.anchor if section else "",
@@ -146,6 +151,27 @@ def answered_questions(feedback: Feedback) -> list[tuple[str, str]]:
     ]
 
 
+def receipt_message(feedback: Feedback) -> EmailMessage:
+    """The e-mail receipt, in the written form the input was sent in, whoever sends it."""
+    with translation.override(feedback.language):
+        body = render_to_string(
+            "portal/feedback/receipt_email.txt",
+            {
+                "feedback": feedback,
+                "answers": answered_questions(feedback),
+                "site_url": settings.SITE_URL,
+                "privacy_url": settings.SITE_URL
+                + reverse("portal:page_detail", args=["personvern"]),
+            },
+        )
+        subject = gettext("Kvittering for innspill %(reference)s") % {
+            "reference": feedback.reference
+        }
+    return EmailMessage(
+        subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[feedback.email]
+    )
+
+
 def send_receipt(feedback_id: int) -> bool:
     """E-mail the receipt. Never raises: the input is stored whatever happens to the mail."""
     feedback = None
@@ -153,20 +179,7 @@ def send_receipt(feedback_id: int) -> bool:
         feedback = Feedback.objects.select_related("consultation", "chapter", "step").get(
             pk=feedback_id
         )
-        body = render_to_string(
-            "portal/feedback/receipt_email.txt",
-            {
-                "feedback": feedback,
-                "answers": answered_questions(feedback),
-                "site_url": settings.SITE_URL,
-            },
-        )
-        message = EmailMessage(
-            subject=f"Kvittering for innspill {feedback.reference}",
-            body=body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[feedback.email],
-        )
+        message = receipt_message(feedback)
         message.send(using="default")
     except Exception:
         # The reference, not the address: the log should not become a second register.

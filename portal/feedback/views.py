@@ -5,7 +5,7 @@ import math
 from urllib.parse import urlencode
 
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -102,6 +102,7 @@ def consultation_form(request, slug):
             moment=moment,
             section=section,
             is_spam=form.is_spam,
+            language=translation.get_language(),
         )
     except services.ConsultationClosed:
         return _closed_page(request, consultation, moment)

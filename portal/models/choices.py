@@ -10,11 +10,14 @@ and a code that is no longer listed still shows in the admin and in exports.
 
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 
 @dataclass(frozen=True)
 class County:
     code: str  # the official county number, or NOT_RELEVANT
-    name: str
+    name: str | Promise
     is_county: bool = True
 
 
@@ -37,7 +40,7 @@ COUNTIES: tuple[County, ...] = (
     County("39", "Vestfold"),
     County("46", "Vestland"),
     County("31", "Østfold"),
-    County(NOT_RELEVANT, "Ikke relevant", is_county=False),
+    County(NOT_RELEVANT, _("Ikke relevant"), is_county=False),
 )
 
 COUNTY_CHOICES: list[tuple[str, str]] = [(county.code, county.name) for county in COUNTIES]

@@ -8,6 +8,8 @@ a purge really removes what it deletes.
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from portal.models.choices import COUNTY_CHOICES, COUNTY_NAMES
 from portal.models.consultation import Consultation, ConsultationQuestion
@@ -39,48 +41,57 @@ class FeedbackQuerySet(models.QuerySet):
 
 class Feedback(models.Model):
     class Status(models.TextChoices):
-        NEW = "ny", "Ny"
-        IN_PROGRESS = "under-behandling", "Under behandling"
-        DONE = "behandlet", "Behandlet"
-        REJECTED = "avvist", "Avvist"
-        SPAM = "spam", "Spam"
+        NEW = "ny", _("Ny")
+        IN_PROGRESS = "under-behandling", _("Under behandling")
+        DONE = "behandlet", _("Behandlet")
+        REJECTED = "avvist", _("Avvist")
+        SPAM = "spam", _("Spam")
 
     class RespondentType(models.TextChoices):
-        COUNTY = "fylkeskommune", "Fylkeskommune"
-        MUNICIPALITY = "kommune", "Kommune"
-        SUPPORT_SYSTEM = "virkemiddelapparat", "Virkemiddelapparatet"
-        RESEARCH = "fou-miljo", "FoU-miljø"
-        BUSINESS = "naeringsliv", "Næringsliv"
-        ORGANISATION = "organisasjon", "Organisasjon"
-        PRIVATE_PERSON = "privatperson", "Privatperson"
-        OTHER = "annet", "Annet"
+        COUNTY = "fylkeskommune", _("Fylkeskommune")
+        MUNICIPALITY = "kommune", _("Kommune")
+        SUPPORT_SYSTEM = "virkemiddelapparat", _("Virkemiddelapparatet")
+        RESEARCH = "fou-miljo", _("FoU-miljø")
+        BUSINESS = "naeringsliv", _("Næringsliv")
+        ORGANISATION = "organisasjon", _("Organisasjon")
+        PRIVATE_PERSON = "privatperson", _("Privatperson")
+        OTHER = "annet", _("Annet")
+
+    class Language(models.TextChoices):
+        BOKMAAL = "nb", _("Bokmål")
+        NYNORSK = "nn", _("Nynorsk")
 
     class Publication(models.TextChoices):
-        WITH_NAME = "med-navn", "Publiser med navn"
-        ANONYMOUS = "anonymt", "Publiser anonymt"
-        NONE = "ikke", "Ikke publiser"
+        WITH_NAME = "med-navn", _("Publiser med navn")
+        ANONYMOUS = "anonymt", _("Publiser anonymt")
+        NONE = "ikke", _("Ikke publiser")
 
     consultation = models.ForeignKey(
         Consultation,
         on_delete=models.PROTECT,
         related_name="feedback",
-        verbose_name="innspillsrunde",
+        verbose_name=_("innspillsrunde"),
     )
-    reference = models.CharField("referanse", max_length=20, unique=True, editable=False)
+    reference = models.CharField(_("referanse"), max_length=20, unique=True, editable=False)
     # One per rendered form: a double click or a resubmit finds the row the first one stored.
     idempotency_key = models.UUIDField(unique=True, editable=False)
-    submitted_at = models.DateTimeField("mottatt", default=timezone.now, db_index=True)
+    submitted_at = models.DateTimeField(_("mottatt"), default=timezone.now, db_index=True)
 
-    name = models.CharField("navn", max_length=200)
-    organisation = models.CharField("organisasjon", max_length=200, blank=True)
+    name = models.CharField(_("navn"), max_length=200)
+    organisation = models.CharField(_("organisasjon"), max_length=200, blank=True)
     respondent_type = models.CharField(
-        "avsendertype", max_length=24, choices=RespondentType.choices
+        _("avsendertype"), max_length=24, choices=RespondentType.choices
     )
-    county = models.CharField("fylke", max_length=16, choices=COUNTY_CHOICES)
+    county = models.CharField(_("fylke"), max_length=16, choices=COUNTY_CHOICES)
     email = models.EmailField(
-        "e-post", blank=True, help_text="Bare for kvitteringen. Vises aldri offentlig."
+        _("e-post"), blank=True, help_text=_("Bare for kvitteringen. Vises aldri offentlig.")
     )
-    publication = models.CharField("publisering", max_length=12, choices=Publication.choices)
+    publication = models.CharField(_("publisering"), max_length=12, choices=Publication.choices)
+    # The written form the input was sent in (the form's address: /innspill/ or /nn/innspill/);
+    # the receipt page and e-mail use it.
+    language = models.CharField(
+        _("målform"), max_length=2, choices=Language.choices, default=Language.BOKMAAL
+    )
 
     # Input on one section of the guide: the page, the heading's anchor and its title as shown.
     chapter = models.ForeignKey(
@@ -89,7 +100,7 @@ class Feedback(models.Model):
         null=True,
         blank=True,
         related_name="feedback",
-        verbose_name="kapittel",
+        verbose_name=_("kapittel"),
     )
     step = models.ForeignKey(
         ProcessStep,
@@ -97,25 +108,27 @@ class Feedback(models.Model):
         null=True,
         blank=True,
         related_name="feedback",
-        verbose_name="steg",
+        verbose_name=_("steg"),
     )
-    section_anchor = models.CharField("del (anker)", max_length=200, blank=True)
-    section_title = models.CharField("del", max_length=300, blank=True)
+    section_anchor = models.CharField(_("del (anker)"), max_length=200, blank=True)
+    section_title = models.CharField(_("del"), max_length=300, blank=True)
 
     status = models.CharField(
-        "status", max_length=20, choices=Status.choices, default=Status.NEW, db_index=True
+        _("status"), max_length=20, choices=Status.choices, default=Status.NEW, db_index=True
     )
     internal_note = models.TextField(
-        "intern merknad", blank=True, help_text="Bare for saksbehandlerne. Vises aldri offentlig."
+        _("intern merknad"),
+        blank=True,
+        help_text=_("Bare for saksbehandlerne. Vises aldri offentlig."),
     )
-    publication_approved = models.BooleanField("godkjent for publisering", default=False)
+    publication_approved = models.BooleanField(_("godkjent for publisering"), default=False)
     publication_approved_at = models.DateTimeField(
-        "tidspunkt for godkjenning", null=True, blank=True, editable=False
+        _("tidspunkt for godkjenning"), null=True, blank=True, editable=False
     )
     receipt_sent_at = models.DateTimeField(
-        "kvittering sendt på e-post", null=True, blank=True, editable=False
+        _("kvittering sendt på e-post"), null=True, blank=True, editable=False
     )
-    updated_at = models.DateTimeField("sist endret", auto_now=True)
+    updated_at = models.DateTimeField(_("sist endret"), auto_now=True)
 
     objects = FeedbackQuerySet.as_manager()
 
@@ -124,8 +137,8 @@ class Feedback(models.Model):
         verbose_name = "innspill"
         verbose_name_plural = "innspill"
         permissions = [
-            ("export_feedback", "Kan eksportere innspill"),
-            ("approve_feedback", "Kan godkjenne innspill for publisering"),
+            ("export_feedback", _("Kan eksportere innspill")),
+            ("approve_feedback", _("Kan godkjenne innspill for publisering")),
         ]
         constraints = [
             models.CheckConstraint(
@@ -145,22 +158,27 @@ class Feedback(models.Model):
 
     @property
     def county_name(self) -> str:
-        return COUNTY_NAMES.get(self.county, self.county)
+        return str(COUNTY_NAMES.get(self.county, self.county))
 
     @property
     def public_name(self) -> str:
-        return self.name if self.publication == self.Publication.WITH_NAME else "Anonym"
+        return self.name if self.publication == self.Publication.WITH_NAME else gettext("Anonym")
 
     @property
     def section_label(self) -> str:
         """What the input is about, in words: the whole guide, a page, or one section of it."""
         if self.chapter_id:
-            page = f"Kapittel «{self.chapter.title}»"
+            page = gettext("Kapittel «%(title)s»") % {"title": self.chapter.title}
         elif self.step_id:
-            page = f"Steg «{self.step.name}»"
+            page = gettext("Steg «%(title)s»") % {"title": self.step.name}
         else:
-            return "Hele veilederen"
-        return f"{page}, delen «{self.section_title}»" if self.section_title else page
+            return gettext("Hele veilederen")
+        if not self.section_title:
+            return page
+        return gettext("%(page)s, delen «%(section)s»") % {
+            "page": page,
+            "section": self.section_title,
+        }
 
 
 # Input that is kept and may be published; spam and rejected input is purged in time.
@@ -169,16 +187,16 @@ KEPT_STATUSES = (Feedback.Status.NEW, Feedback.Status.IN_PROGRESS, Feedback.Stat
 
 class FeedbackAnswer(models.Model):
     feedback = models.ForeignKey(
-        Feedback, on_delete=models.CASCADE, related_name="answers", verbose_name="innspill"
+        Feedback, on_delete=models.CASCADE, related_name="answers", verbose_name=_("innspill")
     )
     # PROTECT: a question that has answers cannot disappear and take the answers with it.
     question = models.ForeignKey(
         ConsultationQuestion,
         on_delete=models.PROTECT,
         related_name="answers",
-        verbose_name="spørsmål",
+        verbose_name=_("spørsmål"),
     )
-    text = models.TextField("svar")
+    text = models.TextField(_("svar"))
 
     class Meta:
         ordering = ["feedback", "question__order"]
@@ -199,15 +217,17 @@ class GuideChange(models.Model):
         Consultation,
         on_delete=models.PROTECT,
         related_name="guide_changes",
-        verbose_name="innspillsrunde",
+        verbose_name=_("innspillsrunde"),
     )
     title = models.CharField(
-        "hva vi endret", max_length=200, help_text="Kort, for eksempel «Nytt eksempel i steg 2»."
+        _("hva vi endret"),
+        max_length=200,
+        help_text=_("Kort, for eksempel «Nytt eksempel i steg 2»."),
     )
     note = models.TextField(
-        "hvorfor (offentlig merknad)",
+        _("hvorfor (offentlig merknad)"),
         max_length=2000,
-        help_text="Vises på nettstedet når innspillsrunden er avsluttet. Vanlig tekst.",
+        help_text=_("Vises på nettstedet når innspillsrunden er avsluttet. Vanlig tekst."),
     )
     chapter = models.ForeignKey(
         Chapter,
@@ -215,7 +235,7 @@ class GuideChange(models.Model):
         null=True,
         blank=True,
         related_name="guide_changes",
-        verbose_name="kapittel",
+        verbose_name=_("kapittel"),
     )
     step = models.ForeignKey(
         ProcessStep,
@@ -223,17 +243,17 @@ class GuideChange(models.Model):
         null=True,
         blank=True,
         related_name="guide_changes",
-        verbose_name="steg",
+        verbose_name=_("steg"),
     )
-    changed_on = models.DateField("endret dato", default=timezone.localdate)
+    changed_on = models.DateField(_("endret dato"), default=timezone.localdate)
     feedback = models.ManyToManyField(
         Feedback,
         blank=True,
         related_name="guide_changes",
-        verbose_name="innspill bak endringen",
+        verbose_name=_("innspill bak endringen"),
     )
-    created_at = models.DateTimeField("opprettet", auto_now_add=True)
-    updated_at = models.DateTimeField("sist endret", auto_now=True)
+    created_at = models.DateTimeField(_("opprettet"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("sist endret"), auto_now=True)
 
     class Meta:
         ordering = ["-changed_on", "-created_at"]

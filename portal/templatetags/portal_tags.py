@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from portal import markdown, translation
 from portal.feedback import sections
@@ -38,12 +39,12 @@ def markdown_filter(text):
 
 # Main navigation: (label, url name, the views that belong under it).
 MAIN_NAVIGATION = (
-    ("Veilederen", "portal:chapter_list", {"chapter_list", "chapter_detail"}),
-    ("De seks stegene", "portal:step_list", {"step_list", "step_detail", "workshop_sheet"}),
-    ("Eksempler", "portal:example_list", {"example_list", "example_detail"}),
-    ("Begreper", "portal:glossary", {"glossary"}),
-    ("Kilder", "portal:source_list", {"source_list"}),
-    ("Gi innspill", "portal:feedback_index", None),  # None: every view named feedback_*
+    (_("Veilederen"), "portal:chapter_list", {"chapter_list", "chapter_detail"}),
+    (_("De seks stegene"), "portal:step_list", {"step_list", "step_detail", "workshop_sheet"}),
+    (_("Eksempler"), "portal:example_list", {"example_list", "example_detail"}),
+    (_("Begreper"), "portal:glossary", {"glossary"}),
+    (_("Kilder"), "portal:source_list", {"source_list"}),
+    (_("Gi innspill"), "portal:feedback_index", None),  # None: every view named feedback_*
 )
 
 
@@ -65,7 +66,7 @@ def main_navigation(context):
 def breadcrumbs(*trail):
     """`{% breadcrumbs "Veilederen" list_url chapter.title %}`: label/URL pairs, then the page."""
     *pairs, current = trail
-    links = [{"label": "Forside", "url": reverse("portal:home")}]
+    links = [{"label": _("Forside"), "url": reverse("portal:home")}]
     links += [{"label": pairs[i], "url": pairs[i + 1]} for i in range(0, len(pairs), 2)]
     return {"links": links, "current": current}
 
@@ -103,7 +104,7 @@ _SLUG_PLACEHOLDER = "pdf-slug"
 @functools.cache
 def _site_link() -> re.Pattern:
     alternatives = []
-    for url_name, takes_slug, _ in _PDF_TARGETS:
+    for url_name, takes_slug, _prefix in _PDF_TARGETS:
         if takes_slug:
             before, after = reverse(url_name, args=[_SLUG_PLACEHOLDER]).split(_SLUG_PLACEHOLDER)
             alternatives.append(f"{re.escape(before)}([a-z0-9-]+){re.escape(after)}")
