@@ -265,7 +265,8 @@ def main() -> int:
             f"- Load: wrk, 2 threads, {args.connections} connections, {args.rounds} alternating "
             f"rounds of {args.seconds} s per target (medians shown), on the same machine as the "
             "server",
-            "- Server: gunicorn from gunicorn.conf.py (asgi workers in front of the WSGI app, 2 x cores + 1), production "
+            "- Server: gunicorn from gunicorn.conf.py (asgi workers before the WSGI app, "
+            "2 x cores + 1), production "
             "settings, PostgreSQL with psycopg's pool. «cached» pages come from the page cache in "
             "Redis (several machines); «cached in local memory» from each worker's memory with "
             "the content version in a file (one machine, no REDIS_URL); «uncached» with the page "
