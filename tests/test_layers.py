@@ -12,6 +12,8 @@ LAYERS = [
     {"portal.models", "portal.translation", "portal.staff", "portal.http", "portal.json_logging"},
     {
         "portal.markdown",
+        "portal.diff",
+        "portal.history",
         "portal.publishing",
         "portal.content",
         "portal.search",
