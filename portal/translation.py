@@ -41,14 +41,19 @@ TRANSLATED_FIELDS: dict[type, tuple[str, ...]] = {
     ConsultationQuestion: ("text", "help_text"),
 }
 
-# The history keeps what editors wrote; the derived search columns would only bloat it.
+# The history keeps what editors wrote; the derived search columns would only bloat it. It keeps
+# the relations editors choose too (a chapter's steps, an example's steps, themes and sources), so
+# the history can name what was linked and unlinked.
 SEARCH_HISTORY_EXCLUDED = ["search_vector", "search_head"]
 HISTORY: dict[type, dict] = {
     Theme: {},
     ProcessStep: {"excluded_fields": SEARCH_HISTORY_EXCLUDED},
-    Chapter: {"excluded_fields": SEARCH_HISTORY_EXCLUDED},
+    Chapter: {"excluded_fields": SEARCH_HISTORY_EXCLUDED, "m2m_fields": ["steps"]},
     Source: {},
-    ExampleCase: {"excluded_fields": SEARCH_HISTORY_EXCLUDED},
+    ExampleCase: {
+        "excluded_fields": SEARCH_HISTORY_EXCLUDED,
+        "m2m_fields": ["steps", "themes", "sources"],
+    },
     GlossaryTerm: {"excluded_fields": SEARCH_HISTORY_EXCLUDED},
     Page: {"excluded_fields": SEARCH_HISTORY_EXCLUDED},
     Consultation: {},
