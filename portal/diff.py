@@ -252,14 +252,31 @@ def field_diff(old: str | None, new: str | None) -> SafeString:
     return mark_safe(f'<span class="diff diff-field">{"".join(blocks)}</span>')  # noqa: S308
 
 
+def list_diff(old: list[str], new: list[str]) -> SafeString:
+    """Named items (the objects of a relation), each kept, added or removed as a whole."""
+    old_items, new_items = (
+        [Block("line", str(i)) for i in old],
+        [Block("line", str(i)) for i in new],
+    )
+    matcher = difflib.SequenceMatcher(None, old_items, new_items, autojunk=False)
+    out = []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            out += [_block_html("line", escape(b.text), "equal") for b in new_items[j1:j2]]
+            continue
+        out += [_whole(block, "del") for block in old_items[i1:i2]]
+        out += [_whole(block, "ins") for block in new_items[j1:j2]]
+    # As in word_diff: escaped text, our markup.
+    return mark_safe(f'<span class="diff diff-field">{"".join(out)}</span>')  # noqa: S308
+
+
 def legend() -> SafeString:
     """What the marks mean, once per page that shows a diff."""
+    title, inserted, deleted = _("Tegnforklaring:"), _("satt inn"), _("slettet")
     return mark_safe(  # noqa: S308 - our markup around escaped text
-        '<p class="diff-legend">'
-        f"{escape(_('Tegnforklaring:'))} "
+        f'<p class="diff-legend">{escape(title)} '
         f'<ins class="diff-ins"><span class="diff-symbol" aria-hidden="true">+</span>'
-        f"{escape(_('satt inn'))}</ins> "
+        f"{escape(inserted)}</ins> "
         f'<del class="diff-del"><span class="diff-symbol" aria-hidden="true">−</span>'
-        f"{escape(_('slettet'))}</del>"
-        "</p>"
+        f"{escape(deleted)}</del></p>"
     )

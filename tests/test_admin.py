@@ -107,7 +107,7 @@ def test_history_shows_the_change_and_reverts_it(client, publisher, imported):
 
     history = client.get(f"/admin/portal/chapter/{chapter.pk}/history/")
     assert history.status_code == 200
-    assert "En omskrevet ingress." in history.text, "the change is shown as a diff"
+    assert "En omskrevet ingress</ins>" in history.text, "the change is shown as a diff"
 
     first_version = chapter.history.order_by("history_date").first()
     revert_url = f"/admin/portal/chapter/{chapter.pk}/history/{first_version.history_id}/"

@@ -5,6 +5,7 @@ from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal import publishing
+from portal.admin.history import HistoryDisplayMixin
 from portal.models import (
     Chapter,
     Consultation,
@@ -23,9 +24,10 @@ def both_forms(*fields: str) -> list[str]:
     return [f"{field}_{form}" for field in fields for form in ("nb", "nn")]
 
 
-class ContentAdmin(SimpleHistoryAdmin, TranslationAdmin):
-    """History, and each translatable field as a bokmål and a nynorsk field one after the other
-    (portal/translation.py): bokmål required where the field is, nynorsk always optional."""
+class ContentAdmin(HistoryDisplayMixin, SimpleHistoryAdmin, TranslationAdmin):
+    """History (presented by portal.history), and each translatable field as a bokmål and a
+    nynorsk field one after the other (portal/translation.py): bokmål required where the field
+    is, nynorsk always optional."""
 
     formfield_overrides = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
 
