@@ -215,3 +215,24 @@ def test_the_public_list_and_navigation_never_interleave_parts(client, interleav
 def test_the_guide_pdf_never_interleaves_parts(interleaving):
     parts = pdf._guide_context()["parts"]
     assert [[c.slug for c in chapters] for _, chapters in parts] == [IN_ORDER[:2], IN_ORDER[2:]]
+
+
+def test_the_migration_moves_existing_duplicates_down_in_reading_order(imported):
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.db import connection
+
+    migration = import_module("portal.migrations.0012_chapter_order_per_part")
+    with transaction.atomic():
+        with connection.cursor() as cursor:  # a database from before the constraint
+            cursor.execute("SET CONSTRAINTS chapter_order_per_part DEFERRED")
+        chapter("aaa-dobbel", Chapter.Part.INTRODUCTION, 1, title="Aaa dobbel")
+        migration.separate_duplicate_orders(apps, None)
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS chapter_order_per_part IMMEDIATE")
+    assert list(Chapter.objects.values_list("slug", "order")) == [
+        ("aaa-dobbel", 1),
+        ("om-veilederen", 2),
+        ("hva-er-smart-spesialisering", 3),
+    ]
