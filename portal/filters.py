@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from portal.models import ExampleCase, ProcessStep, Theme
+from portal.publishing import visible, with_relations
 
 
 @dataclass(frozen=True)
@@ -42,17 +43,19 @@ class ExampleFilter:
         return bool(self.step or self.theme)
 
 
-def filter_examples(visible: QuerySet[ExampleCase], params) -> ExampleFilter:
-    """Five queries whatever the filters: the steps, the themes, and the visible examples with
-    their steps and themes. Counting happens here, over that one list."""
-    steps = list(ProcessStep.objects.published())
-    themes = list(Theme.objects.all())
+def filter_examples(shown: QuerySet[ExampleCase], params, *, drafts: bool = False) -> ExampleFilter:
+    """Five queries whatever the filters: the steps, the themes, and the shown examples with
+    their steps and themes. Counting happens here, over that one list. An example's draft step
+    is neither shown on it nor counted (a staff preview, `drafts`, shows it on the example); the
+    options are the published steps and the themes."""
+    steps = list(visible(ProcessStep))
+    themes = list(visible(Theme))
     step_slug = _known(params.get("steg"), steps)
     theme_slug = _known(params.get("tema"), themes)
     params_known = (step_slug or None) == params.get("steg") and (theme_slug or None) == params.get(
         "tema"
     )
-    examples = list(visible.prefetch_related("steps", "themes"))
+    examples = list(with_relations(shown, "steps", "themes", drafts=drafts))
     slugs = {
         example.pk: (
             {s.slug for s in example.steps.all()},

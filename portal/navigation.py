@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.db.models import Value
 from django.utils.translation import get_language
 
-from portal.models import Chapter, ProcessStep
+from portal.models import Chapter, ProcessStep, part_order
 from portal.publishing import content_version
 
 
@@ -54,19 +54,21 @@ def _entries(rows, url) -> tuple[Entry, ...]:
 def _build(chapters, steps, language: str) -> ReadingOrder:
     # One query for both: a chapter or step page pays for it once per content version. The
     # columns are named per written form, and modeltranslation's rewriting of names is off.
+    # Chapters part by part, then by order within the part (as Chapter.Meta.ordering): the
+    # parts never interleave, whatever the numbers.
     rows = (
         chapters.rewrite(False)
-        .annotate(kind=Value("chapter"))
-        .values_list("kind", "order", "title_nb", "title_nn", "slug")
+        .annotate(kind=Value("chapter"), part_rank=part_order())
+        .values_list("kind", "part_rank", "order", "title_nb", "title_nn", "slug")
         .union(
             steps.rewrite(False)
-            .annotate(kind=Value("step"))
-            .values_list("kind", "order", "name_nb", "name_nn", "slug")
+            .annotate(kind=Value("step"), part_rank=Value(0))
+            .values_list("kind", "part_rank", "order", "name_nb", "name_nn", "slug")
         )
-        .order_by("kind", "order", "title_nb")
+        .order_by("kind", "part_rank", "order", "title_nb")
     )
     by_kind = {"chapter": [], "step": []}
-    for kind, _, bokmal, nynorsk, slug in rows:
+    for kind, _, _, bokmal, nynorsk, slug in rows:
         by_kind[kind].append((slug, _in_language(bokmal, nynorsk, language)))
     return ReadingOrder(
         chapters=_entries(by_kind["chapter"], _chapter_url),

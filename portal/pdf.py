@@ -40,6 +40,7 @@ from portal.models import (
     ProcessStep,
     Source,
 )
+from portal.publishing.relations import with_relations
 from portal.publishing.version import content_version
 
 logger = logging.getLogger(__name__)
@@ -119,8 +120,9 @@ def _guide_context() -> dict:
             if any(c.part == value for c in chapters)
         ],
         "steps": list(ProcessStep.objects.published()),
+        # Only published relations are printed: an example's draft step or source is not.
         "examples": list(
-            ExampleCase.objects.published().prefetch_related("steps", "themes", "sources")
+            with_relations(ExampleCase.objects.published(), "steps", "themes", "sources")
         ),
         "terms": list(GlossaryTerm.objects.published()),
         "sources": list(Source.objects.published()),

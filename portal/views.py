@@ -21,6 +21,7 @@ from portal.models import (
     Source,
 )
 from portal.navigation import ReadingOrder, reading_order
+from portal.publishing import visible, with_relations
 from portal.search import search as run_search
 from portal.staff import is_verified_staff
 
@@ -59,22 +60,28 @@ def chapter_list(request):
 
 @public_page
 def chapter_detail(request, slug):
+    drafts = _previews_drafts(request)
     chapter = get_object_or_404(
-        _shown(request, Chapter.objects).prefetch_related("steps"), slug=slug
+        with_relations(_shown(request, Chapter.objects), "steps", drafts=drafts), slug=slug
     )
-    order = reading_order(drafts=_previews_drafts(request))
+    order = reading_order(drafts=drafts)
     previous, following = order.around(order.chapters, slug)
+    # Through the chapter's shown steps only: a draft step links no example to the chapter.
+    steps = list(chapter.steps.all())
     related_examples = (
-        ExampleCase.objects.published()
-        .filter(steps__chapters=chapter)
+        visible(ExampleCase, drafts=drafts)
+        .filter(steps__in=steps)
         .distinct()
         .order_by("title")[:RELATED_EXAMPLES]
+        if steps
+        else []
     )
     return render(
         request,
         "portal/chapter_detail.html",
         {
             "chapter": chapter,
+            "steps": steps,
             "related_examples": related_examples,
             "previous": previous,
             "next": following,
@@ -95,6 +102,7 @@ def _step_in_sequence(request, slug):
 
 @public_page
 def step_detail(request, slug):
+    drafts = _previews_drafts(request)
     step, steps, entry = _step_in_sequence(request, slug)
     previous, following = ReadingOrder.around(steps, slug)
     return render(
@@ -107,8 +115,10 @@ def step_detail(request, slug):
             "next": following,
             "position": entry.number,
             "total": len(steps),
-            "examples": ExampleCase.objects.published().filter(steps=step),
-            "chapters": Chapter.objects.published().filter(steps=step).only("slug", "title"),
+            "examples": visible(ExampleCase, drafts=drafts).filter(steps=step),
+            "chapters": visible(Chapter, drafts=drafts)
+            .filter(steps=step)
+            .only("slug", "title", "status"),
         },
     )
 
@@ -172,7 +182,9 @@ def short_version_pdf(request):
 
 @public_page(vary=("steg", "tema"))
 def example_list(request):
-    chosen = filter_examples(_shown(request, ExampleCase.objects), request.GET)
+    chosen = filter_examples(
+        _shown(request, ExampleCase.objects), request.GET, drafts=_previews_drafts(request)
+    )
     response = render(request, "portal/example_list.html", {"filter": chosen})
     # An unknown step or theme is answered (as the unfiltered list) but not stored: made-up
     # values must not each fill a cache entry.
@@ -182,7 +194,13 @@ def example_list(request):
 @public_page
 def example_detail(request, slug):
     example = get_object_or_404(
-        _shown(request, ExampleCase.objects).prefetch_related("steps", "themes", "sources"),
+        with_relations(
+            _shown(request, ExampleCase.objects),
+            "steps",
+            "themes",
+            "sources",
+            drafts=_previews_drafts(request),
+        ),
         slug=slug,
     )
     return render(request, "portal/example_detail.html", {"example": example})

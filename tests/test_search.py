@@ -13,14 +13,15 @@ from portal.models import Chapter, ExampleCase, GlossaryTerm, Page, Status
 pytestmark = pytest.mark.django_db
 
 
-def chapter(slug, title, body, lead="En ingress.", status=Status.PUBLISHED, order=10):
+def chapter(slug, title, body, lead="En ingress.", status=Status.PUBLISHED, order=None):
     return Chapter.objects.create(
         slug=slug,
         title=title,
         lead=lead,
         body=body,
         part=Chapter.Part.MAIN,
-        order=order,
+        # The order is unique within a part: one after the last unless given.
+        order=order if order is not None else 100 + Chapter.objects.count(),
         status=status,
     )
 

@@ -6,6 +6,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from portal import publishing
 from portal.admin.history import HistoryDisplayMixin
+from portal.admin.ordering import MoveInPartMixin
 from portal.models import (
     Chapter,
     Consultation,
@@ -69,12 +70,11 @@ class PublishableAdmin(ContentAdmin):
 
 
 @admin.register(Chapter)
-class ChapterAdmin(PublishableAdmin):
+class ChapterAdmin(MoveInPartMixin, PublishableAdmin):
     list_display = ["title", "part", "order", "status", "updated_at"]
     list_filter = ["status", "part"]
     list_editable = []
     search_fields = [*both_forms("title", "lead", "body"), "slug"]
-    ordering = ["order"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["steps"]
 

@@ -11,10 +11,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import models, transaction
-from django.db.models import ProtectedError
+from django.db import connection, models, transaction
+from django.db.models import Count, ProtectedError, UniqueConstraint
 
-from portal.content.reader import Record, read_content
+from portal.content.reader import Record, duplicate_within, read_content
 from portal.content.schema import KINDS, ContentError
 from portal.content.snapshot import fingerprint, snapshot_of
 from portal.models import Consultation, ConsultationQuestion
@@ -71,14 +71,72 @@ def import_content(
     records = read_content(root, found_elsewhere=slugs_in_database)
     report = ImportReport(dry_run=dry_run)
     with transaction.atomic():
+        # Files may swap two chapters' places: the order is checked once everything is written.
+        _set_deferrable_constraints("DEFERRED")
         for kind_key in KINDS:
             items = records.get(kind_key, [])
             _import_kind(kind_key, items, report, overwrite=overwrite)
             if prune:
                 _prune_kind(kind_key, items, report, root)
+        _check_unique_within_database(records, root)
+        _set_deferrable_constraints("IMMEDIATE")
         if dry_run:
             transaction.set_rollback(True)
     return report
+
+
+def _set_deferrable_constraints(mode: str) -> None:
+    """Our deferrable unique constraints (chapters' order per part) to DEFERRED, or back to
+    IMMEDIATE, which checks what was written since. Foreign keys are left as they are."""
+    names = [
+        connection.ops.quote_name(constraint.name)
+        for kind in KINDS.values()
+        for constraint in kind.model._meta.constraints
+        if isinstance(constraint, UniqueConstraint) and constraint.deferrable
+    ]
+    if names:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET CONSTRAINTS {', '.join(names)} {mode}")
+
+
+def _check_unique_within_database(records: dict[str, list[Record]], root: Path) -> None:
+    """What the reader checks in the folder, checked against the database as written: a partial
+    folder, or an object kept as edited in the admin, may clash with what the files say."""
+    for kind_key, kind in KINDS.items():
+        for group, key in kind.unique_within:
+            clashes = (
+                kind.model.objects.values(group, key)
+                .annotate(count=Count("pk"))
+                .filter(count__gt=1)
+                .order_by(group, key)
+            )
+            for clash in clashes:
+                value = (clash[group], clash[key])
+                clashing = set(
+                    kind.model.objects.filter(**{group: value[0], key: value[1]}).values_list(
+                        "slug", flat=True
+                    )
+                )
+                record = next(
+                    (
+                        r
+                        for r in records.get(kind_key, [])
+                        if (r.values[group], r.values[key]) == value and r.slug in clashing
+                    ),
+                    None,
+                )
+                if record is None:  # a clash the files did not write: name the folder
+                    raise ContentError(
+                        root,
+                        0,
+                        duplicate_within(kind, group, key, value, ", ".join(sorted(clashing))),
+                    )
+                others = ", ".join(f"«{slug}»" for slug in sorted(clashing - {record.slug}))
+                raise ContentError(
+                    record.path,
+                    record.key_lines.get(key, record.line),
+                    duplicate_within(kind, group, key, value, f"{others} i databasen"),
+                )
 
 
 def _import_kind(kind_key: str, items: list[Record], report: ImportReport, *, overwrite: bool):

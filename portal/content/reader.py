@@ -306,6 +306,29 @@ def _check_unique(records: dict[str, list[Record]]) -> None:
                         record.key_lines.get(key, record.line),
                         f"to {kind.name} har {key} {record.values[key]}",
                     )
+        for group, key in kind.unique_within:
+            first_with: dict[tuple, Record] = {}
+            for record in items:
+                value = (record.values[group], record.values[key])
+                if value in first_with:
+                    first = first_with[value]
+                    raise ContentError(
+                        record.path,
+                        record.key_lines.get(key, record.line),
+                        duplicate_within(
+                            kind, group, key, value, f"{first.path}:{first.key_lines[key]}"
+                        ),
+                    )
+                first_with[value] = record
+
+
+def duplicate_within(kind, group: str, key: str, value: tuple, where: str) -> str:
+    """Two objects of a kind with the same key in one group (chapters' order in a part): the
+    message names where the other one is."""
+    return (
+        f"{key} {value[1]} er allerede brukt i {group} «{value[0]}» av et annet {kind.name}: "
+        f"{where}; {key} må være unik innenfor en {group}"
+    )
 
 
 def _check_references(records: dict[str, list[Record]], found_elsewhere: FoundElsewhere) -> None:

@@ -237,6 +237,8 @@ class Kind:
     # Rules beyond each field's own, on the parsed values; they raise Invalid.
     check: Callable[[str, dict[str, Any]], None] = no_rules
     unique: tuple[str, ...] = ()  # fields no two objects of the kind may share
+    # (group, key): no two objects of the kind with the same group may share the key
+    unique_within: tuple[tuple[str, str], ...] = ()
 
     @property
     def keys(self) -> set[str]:
@@ -353,6 +355,7 @@ KINDS: dict[str, Kind] = {
         folder="chapters",
         file_name=lambda chapter: f"{chapter.order:02d}-{chapter.slug}.md",
         body_attr="body",
+        unique_within=(("part", "order"),),
     ),
     "example": Kind(
         "eksempel",

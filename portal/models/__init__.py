@@ -9,6 +9,7 @@ from portal.models.content import (
     Source,
     Status,
     Theme,
+    part_order,
 )
 from portal.models.feedback import Feedback, FeedbackAnswer, GuideChange
 from portal.models.tasks import FailedTask, WorkerHeartbeat
@@ -30,4 +31,5 @@ __all__ = [
     "Status",
     "Theme",
     "WorkerHeartbeat",
+    "part_order",
 ]

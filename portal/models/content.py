@@ -2,6 +2,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
 from portal.models.base import Publishable, Status, lines
@@ -9,6 +10,7 @@ from portal.models.base import Publishable, Status, lines
 __all__ = [
     "SHORT_VERSION_SLUG",
     "Chapter",
+    "ChapterPart",
     "ExampleCase",
     "GlossaryTerm",
     "Page",
@@ -16,6 +18,7 @@ __all__ = [
     "Source",
     "Status",
     "Theme",
+    "part_order",
 ]
 
 
@@ -129,10 +132,27 @@ class ProcessStep(Publishable):
         return lines(self.eu_elements)
 
 
+class ChapterPart(models.TextChoices):
+    # In the guide's order; the stored values do not sort that way (see part_order).
+    INTRODUCTION = "innledning", "Innledning"
+    MAIN = "hoveddel", "Hoveddel"
+
+
+def part_order() -> models.Case:
+    """A chapter's part as its position in the guide (0: innledning, 1: hoveddel): what chapters
+    are ordered by before their `order`, so the parts never interleave."""
+    return models.Case(
+        *(
+            models.When(part=value, then=models.Value(rank))
+            for rank, value in enumerate(ChapterPart.values)
+        ),
+        default=models.Value(len(ChapterPart.values)),
+        output_field=models.PositiveSmallIntegerField(),
+    )
+
+
 class Chapter(Publishable):
-    class Part(models.TextChoices):
-        INTRODUCTION = "innledning", "Innledning"
-        MAIN = "hoveddel", "Hoveddel"
+    Part = ChapterPart
 
     part = models.CharField("del", max_length=12, choices=Part.choices)
     order = models.PositiveSmallIntegerField("rekkefølge")
@@ -148,7 +168,20 @@ class Chapter(Publishable):
     search_head = head_search_vector("title", "lead")
 
     class Meta:
-        ordering = ["order", "title"]
+        # Part by part, then by order within the part (unique there).
+        ordering = [part_order().asc(), "order"]
+        constraints = [
+            # Deferrable (checked at the end of each statement, or at commit once deferred), so
+            # that two chapters can swap places in one transaction.
+            models.UniqueConstraint(
+                fields=["part", "order"],
+                name="chapter_order_per_part",
+                deferrable=models.Deferrable.IMMEDIATE,
+                violation_error_message=_(
+                    "Et annet kapittel i samme del har allerede dette nummeret i rekkefølgen."
+                ),
+            )
+        ]
         indexes = [GinIndex(fields=["search_vector"], name="chapter_search")]
         verbose_name = "kapittel"
         verbose_name_plural = "kapitler"

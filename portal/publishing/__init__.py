@@ -1,7 +1,9 @@
-"""What the public sees: the registry of public models, the shared content version, and the
-rules for publishing. See registry.py, version.py and services.py."""
+"""What the public sees: the registry of public models, the shared content version, the rules
+for publishing, and the published ends of relations. See registry.py, version.py, services.py
+and relations.py."""
 
 from portal.publishing.registry import PAGE_MODELS, PUBLIC_MODELS, PUBLIC_RELATIONS
+from portal.publishing.relations import visible, with_relations
 from portal.publishing.services import (
     PublishingNotAllowed,
     apply_status_change,
@@ -23,4 +25,6 @@ __all__ = [
     "content_version",
     "publish",
     "unpublish",
+    "visible",
+    "with_relations",
 ]
