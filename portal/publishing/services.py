@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from portal.models import Consultation, Status
 from portal.publishing import registry, version
+from portal.publishing.checks import require_publishable
 
 logger = logging.getLogger(__name__)
 
@@ -42,11 +43,14 @@ def stamp_first_publication(obj) -> None:
         obj.first_published_at = timezone.now()
 
 
-def publish(obj, user, *, reason: str = "Publisert") -> bool:
-    """Make `obj` public. False when it already was."""
+def publish(obj, user, *, reason: str = "Publisert", alongside=()) -> bool:
+    """Make `obj` public. False when it already was. PublicationBlocked while an image lacks
+    alt text or an internal link leads nowhere public (checks.py); `alongside` are objects
+    published in the same step, whose links to each other count."""
     require_publish_permission(user, type(obj))
     if obj.status == Status.PUBLISHED:
         return False
+    require_publishable(obj, alongside=alongside)
     obj.status = Status.PUBLISHED
     stamp_first_publication(obj)
     obj._change_reason = reason
@@ -67,10 +71,12 @@ def unpublish(obj, user, *, reason: str = "Avpublisert") -> bool:
 
 def apply_status_change(obj, user, previous_status: str | None) -> None:
     """Before a form saves `obj`: a changed status needs the publish permission, and a first
-    publication records its time."""
-    if obj.status == (previous_status or Status.DRAFT):
-        return
-    require_publish_permission(user, type(obj))
+    publication records its time. Whatever is saved as published (a publication, or until
+    editions a change to a live object) must pass the publication checks: PublicationBlocked."""
+    if obj.status != (previous_status or Status.DRAFT):
+        require_publish_permission(user, type(obj))
+    if obj.status == Status.PUBLISHED:
+        require_publishable(obj)
     stamp_first_publication(obj)
 
 
