@@ -83,7 +83,10 @@ def upload_image(request):
     name = default_storage.save(
         f"{settings.MARKDOWNX_MEDIA_PATH}{uuid.uuid4().hex}.{extension}", ContentFile(data)
     )
-    return JsonResponse({"image_code": f"![]({default_storage.url(name)})"})
+    url = default_storage.url(name)
+    # image_url for our editor, which asks for the alt text (static/portal/js/markdown-editor.js);
+    # image_code for markdownx's own drop and paste, which our editor takes over.
+    return JsonResponse({"image_url": url, "image_code": f"![]({url})"})
 
 
 @require_safe

@@ -1,12 +1,13 @@
 from django.contrib import admin, messages
 from markdownx.models import MarkdownxField
-from markdownx.widgets import AdminMarkdownxWidget
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal import publishing
+from portal.admin.editor import MarkdownEditorWidget
 from portal.admin.history import HistoryDisplayMixin
 from portal.admin.ordering import MoveInPartMixin
+from portal.admin.publication import PublicationCheckAdmin
 from portal.models import (
     Chapter,
     Consultation,
@@ -30,14 +31,15 @@ class ContentAdmin(HistoryDisplayMixin, SimpleHistoryAdmin, TranslationAdmin):
     nynorsk field one after the other (portal/translation.py): bokmål required where the field
     is, nynorsk always optional."""
 
-    formfield_overrides = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
+    formfield_overrides = {MarkdownxField: {"widget": MarkdownEditorWidget}}
 
 
-class PublishableAdmin(ContentAdmin):
+class PublishableAdmin(PublicationCheckAdmin, ContentAdmin):
     """Editors write drafts; publishing needs the separate publish permission (group Publisist).
-    The rules are portal.publishing's; this class only presents them."""
+    The rules are portal.publishing's; this class only presents them (publication checks:
+    portal/admin/publication.py)."""
 
-    formfield_overrides = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
+    formfield_overrides = {MarkdownxField: {"widget": MarkdownEditorWidget}}
     list_filter = ["status"]
     readonly_fields = ["first_published_at", "updated_at"]
     actions = ["publish", "unpublish"]
