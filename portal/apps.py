@@ -1,5 +1,9 @@
+from axes import apps as axes_apps
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
+from django.db.models import fields as model_fields
+from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp import apps as totp_apps
 
 
 class PortalConfig(AppConfig):
@@ -12,6 +16,9 @@ class PortalConfig(AppConfig):
         from portal.publishing import services
 
         services.connect_signals()
+        # Django 6.1's empty choice in a select ("- Select an option -"), which its own bokmål
+        # catalogue lacks; public forms show it too, so it is the portal's own message.
+        model_fields.BLANK_CHOICE_LABEL = _("– Velg –")
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):
@@ -20,3 +27,26 @@ class PortalAdminConfig(admin_apps.AdminConfig):
     default = False  # AdminConfig's own default=True would compete with PortalConfig
 
     default_site = "portal.admin_site.PortalAdminSite"
+
+
+class AxesConfig(axes_apps.AppConfig):
+    """django-axes (login lockout) under a Norwegian name; its model and field names are
+    translated in locale_thirdparty/ (axes marks them, but has no bokmål)."""
+
+    default = False
+    verbose_name = _("Innloggingsforsøk")
+
+
+class TOTPConfig(totp_apps.DefaultConfig):
+    """django-otp's authenticator apps (TOTP) under Norwegian names."""
+
+    default = False
+    verbose_name = _("Autentiseringsapper")
+
+    def ready(self):
+        # django-otp names its model in English, unmarked. Set on _meta, not in the model's
+        # Meta (original_attrs), so migrations see no change; the fields' labels are the
+        # admin's (portal/admin/accounts.py), since a field's label is part of its migration.
+        model = self.get_model("TOTPDevice")
+        model._meta.verbose_name = _("autentiseringsapp")
+        model._meta.verbose_name_plural = _("autentiseringsapper")

@@ -65,9 +65,10 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "markdownx",
     "simple_history",
-    "axes",
+    # django-axes and django-otp's TOTP with Norwegian names in the admin (portal/apps.py).
+    "portal.apps.AxesConfig",
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "portal.apps.TOTPConfig",
     "django_tasks_db",
     "portal",
 ]
@@ -182,7 +183,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # /nn/ (veileder/urls.py). The portal's own words are in locale/, compiled by the build.
 LANGUAGE_CODE = "nb"
 LANGUAGES = [("nb", "Bokmål"), ("nn", "Nynorsk")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale/ is the portal's own catalogue (makemessages writes it); locale_thirdparty/ holds, by
+# hand, the bokmål that Django's admin, django-axes and django-otp lack in their own catalogues.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_thirdparty"]
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True
 USE_TZ = True

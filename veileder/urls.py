@@ -33,5 +33,8 @@ urlpatterns += i18n_patterns(path("", include("portal.urls")), prefix_default_la
 
 # A request Django refuses to read (too many fields, a body too large) gets a Norwegian page.
 handler400 = "portal.errors.bad_request"
+# Inside /admin/, 403 and 404 are Norwegian pages in the admin's look (portal/admin/errors.py).
+handler403 = "portal.admin.errors.permission_denied"
+handler404 = "portal.admin.errors.page_not_found"
 # A database error outside a view (a session saved on the way out) is a 503 there too.
 handler500 = "portal.outage.server_error"

@@ -1,6 +1,6 @@
 """The staff admin, by concern: the guide's content, the input (innspill), the changes to the
-guide the input led to, and failed background tasks. Importing the package registers every model
-admin. The site class with its two-factor login is in portal/admin_site.py, outside this package:
-Django imports it before the registrations."""
+guide the input led to, failed background tasks, and staff accounts (authenticator apps).
+Importing the package registers every model admin. The site class with its two-factor login
+is in portal/admin_site.py, outside this package: Django imports it before the registrations."""
 
-from portal.admin import content, feedback, guide_changes, tasks  # noqa: F401
+from portal.admin import accounts, content, feedback, guide_changes, tasks  # noqa: F401
