@@ -5,12 +5,16 @@ authenticator app is sent to the one-time-code step; until then the admin, its c
 the Markdown editor's endpoints treat them as if they were not staff.
 """
 
+import math
+import re
+
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -19,19 +23,35 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django_otp import devices_for_user
 from django_otp import login as otp_login
 from django_otp.forms import OTPAuthenticationFormMixin
+from django_otp.models import VerifyNotAllowed
 
 from portal.staff import has_second_factor
+
+_CODE_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015]+")
+
+
+def _wait(details: dict) -> str:
+    """ "om N sekunder" from django-otp's throttle state (its locked_until)."""
+    seconds = max(1, math.ceil((details["locked_until"] - timezone.now()).total_seconds()))
+    return f"om {seconds} sekund" if seconds == 1 else f"om {seconds} sekunder"
+
+
+def _wait_message(details: dict) -> str:
+    if details.get("locked_until") is None:
+        return "For mange feil koder. Vent litt før du prøver igjen."
+    return f"For mange feil koder på rad. Prøv igjen {_wait(details)}."
 
 
 class OneTimeCodeForm(OTPAuthenticationFormMixin, forms.Form):
     """The second step of a staff login: the six-digit code from the user's authenticator app.
 
-    django-otp's mixin does the checking, including its growing delay after wrong codes.
+    django-otp's mixin does the checking, including its growing delay after wrong codes, which
+    is said in seconds. Spaces and hyphens are dropped, as apps show the code "123 456".
     """
 
     otp_token = forms.CharField(
         label="Engangskode",
-        max_length=8,
+        max_length=16,
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
         ),
@@ -52,6 +72,27 @@ class OneTimeCodeForm(OTPAuthenticationFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.device = None
+
+    def clean_otp_token(self):
+        return _CODE_SEPARATORS.sub("", self.cleaned_data.get("otp_token") or "")
+
+    def _verify_token(self, user, token, device=None):
+        if device is not None:
+            allowed, details = device.verify_is_allowed()
+            if not allowed and details.get("reason") == VerifyNotAllowed.N_FAILED_ATTEMPTS:
+                raise forms.ValidationError(_wait_message(details), code="n_failed_attempts")
+        try:
+            return super()._verify_token(user, token, device)
+        except forms.ValidationError as error:
+            if error.code == "invalid_token" and device is not None:
+                allowed, details = device.verify_is_allowed()  # the failure just counted
+                if not allowed and "locked_until" in details:
+                    raise forms.ValidationError(
+                        f"{self.otp_error_messages['invalid_token']} "
+                        f"Du kan prøve igjen {_wait(details)}.",
+                        code="invalid_token",
+                    ) from None
+            raise
 
     def device_for_user(self, for_verify=False):
         return next(devices_for_user(self.user, confirmed=True, for_verify=for_verify), None)
