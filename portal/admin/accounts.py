@@ -35,6 +35,7 @@ FIELDSET_TITLES = {
 class NorwegianTOTPDeviceAdmin(TOTPDeviceAdmin):
     list_display = ["user_column", "name_column", "created", "last_used", "confirmed_column"]
     readonly_fields = ["created", "last_used", "qrcode_link"]
+    search_help_text = _("Søk på brukernavn eller e-postadresse.")
 
     @admin.display(description=FIELDS["user"][0], ordering="user")
     def user_column(self, device):
