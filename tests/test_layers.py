@@ -15,6 +15,7 @@ LAYERS = [
         "portal.diff",
         "portal.history",
         "portal.publishing",
+        "portal.editions",
         "portal.content",
         "portal.search",
         "portal.filters",

@@ -113,7 +113,12 @@ def submit_feedback(
                         status=Feedback.Status.SPAM if is_spam else Feedback.Status.NEW,
                     )
                     FeedbackAnswer.objects.bulk_create(
-                        FeedbackAnswer(feedback=feedback, question=question, text=text)
+                        FeedbackAnswer(
+                            feedback=feedback,
+                            question=question,
+                            question_text=question.text,
+                            text=text,
+                        )
                         for question, text in answers
                         if text
                     )

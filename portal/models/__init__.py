@@ -11,6 +11,7 @@ from portal.models.content import (
     Theme,
     part_order,
 )
+from portal.models.editions import Edition, Removal
 from portal.models.feedback import Feedback, FeedbackAnswer, GuideChange
 from portal.models.tasks import FailedTask, WorkerHeartbeat
 
@@ -19,6 +20,7 @@ __all__ = [
     "Chapter",
     "Consultation",
     "ConsultationQuestion",
+    "Edition",
     "ExampleCase",
     "FailedTask",
     "Feedback",
@@ -27,6 +29,7 @@ __all__ = [
     "GuideChange",
     "Page",
     "ProcessStep",
+    "Removal",
     "Source",
     "Status",
     "Theme",

@@ -32,6 +32,8 @@ class Publishable(models.Model):
     updated_at = models.DateTimeField("sist endret", auto_now=True)
     # What the content importer last wrote; lets a re-import tell an admin edit from a stale file.
     import_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    # Raised by every publish: an edition remembers the version it started from (editions).
+    version = models.PositiveIntegerField("versjon", default=1, editable=False)
 
     objects = PublishableManager()
 

@@ -73,11 +73,13 @@ class Theme(models.Model):
     name = models.CharField("navn", max_length=120)
     description = models.TextField("beskrivelse", blank=True)
     import_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    version = models.PositiveIntegerField("versjon", default=1, editable=False)
 
     class Meta:
         ordering = ["name"]
         verbose_name = "tema"
         verbose_name_plural = "temaer"
+        permissions = [("publish_theme", "Kan publisere temaer")]
 
     def __str__(self) -> str:
         return self.name

@@ -196,6 +196,9 @@ class FeedbackAnswer(models.Model):
         related_name="answers",
         verbose_name=_("spørsmål"),
     )
+    # The wording the respondent answered: a question's text may not change once answered
+    # (portal/editions), and this keeps the pair readable whatever happens to the question.
+    question_text = models.CharField(_("spørsmålet slik det ble stilt"), max_length=500, blank=True)
     text = models.TextField(_("svar"))
 
     class Meta:

@@ -13,6 +13,9 @@ from portal.tasks.pdf import build_pdf, request_build, schedule_pdf_build
 TASK_LABELS = {
     "build_pdf": "Lage PDF",
     "mail_receipt": "Sende kvittering for innspill",
+    "publish_scheduled": "Publisere planlagt utgave",
+    "unpublish_scheduled": "Avpublisere planlagt",
+    "notify_publishers": "Varsle publisister",
 }
 
 __all__ = [
