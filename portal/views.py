@@ -1,7 +1,9 @@
+import functools
+
 from django.conf import settings
 from django.db import connection
-from django.http import FileResponse, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
@@ -9,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from portal import pdf, tasks
 from portal.cache import dont_store, public_page
+from portal.editions import preview
 from portal.filters import filter_examples
 from portal.models import (
     SHORT_VERSION_SLUG,
@@ -37,6 +40,31 @@ def _shown(request, queryset):
     return queryset if _previews_drafts(request) else queryset.published()
 
 
+def _one(request, queryset, slug):
+    """The page at `slug`: for staff its pending edition as it will look (preview), else the
+    published row; a page that was public and is not raises preview.Removed (see below)."""
+    return preview.find(
+        request.GET, _shown(request, queryset), slug, staff=_previews_drafts(request)
+    )
+
+
+def shows_removals(view):
+    """A page that existed and was unpublished is never a bare 404: it says so, and where to
+    look instead (410), or sends the reader there when a publisher chose a redirect."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except preview.Removed as removed:
+            removal = removed.removal
+            if removal.redirect and removal.see_instead:
+                return redirect(removal.see_instead)
+            return render(request, "410.html", {"removal": removal}, status=410)
+
+    return wrapper
+
+
 @public_page
 def home(request):
     return render(
@@ -59,11 +87,10 @@ def chapter_list(request):
 
 
 @public_page
+@shows_removals
 def chapter_detail(request, slug):
     drafts = _previews_drafts(request)
-    chapter = get_object_or_404(
-        with_relations(_shown(request, Chapter.objects), "steps", drafts=drafts), slug=slug
-    )
+    chapter = _one(request, with_relations(Chapter.objects.all(), "steps", drafts=drafts), slug)
     order = reading_order(drafts=drafts)
     previous, following = order.around(order.chapters, slug)
     # Through the chapter's shown steps only: a draft step links no example to the chapter.
@@ -95,12 +122,16 @@ def step_list(request):
 
 
 def _step_in_sequence(request, slug):
-    step = get_object_or_404(_shown(request, ProcessStep.objects), slug=slug)
+    step = _one(request, ProcessStep.objects, slug)
     steps = reading_order(drafts=_previews_drafts(request)).steps
-    return step, steps, ReadingOrder.find(steps, slug)
+    entry = ReadingOrder.find(steps, slug)
+    if entry is None:  # a new step's preview: not in the reading order yet
+        raise Http404
+    return step, steps, entry
 
 
 @public_page
+@shows_removals
 def step_detail(request, slug):
     drafts = _previews_drafts(request)
     step, steps, entry = _step_in_sequence(request, slug)
@@ -124,6 +155,7 @@ def step_detail(request, slug):
 
 
 @public_page
+@shows_removals
 def workshop_sheet(request, slug):
     step, steps, entry = _step_in_sequence(request, slug)
     return render(
@@ -169,8 +201,9 @@ def guide_pdf(request):
 
 
 @public_page
+@shows_removals
 def short_version(request):
-    page = get_object_or_404(_shown(request, Page.objects), slug=SHORT_VERSION_SLUG)
+    page = _one(request, Page.objects, SHORT_VERSION_SLUG)
     return render(request, "portal/short_version.html", {"page": page})
 
 
@@ -192,16 +225,18 @@ def example_list(request):
 
 
 @public_page
+@shows_removals
 def example_detail(request, slug):
-    example = get_object_or_404(
+    example = _one(
+        request,
         with_relations(
-            _shown(request, ExampleCase.objects),
+            ExampleCase.objects.all(),
             "steps",
             "themes",
             "sources",
             drafts=_previews_drafts(request),
         ),
-        slug=slug,
+        slug,
     )
     return render(request, "portal/example_detail.html", {"example": example})
 
@@ -217,8 +252,9 @@ def source_list(request):
 
 
 @public_page
+@shows_removals
 def page_detail(request, slug):
-    page = get_object_or_404(_shown(request, Page.objects), slug=slug)
+    page = _one(request, Page.objects, slug)
     return render(request, "portal/page_detail.html", {"page": page})
 
 

@@ -1,7 +1,8 @@
 import pytest
 from django.contrib.auth.models import User
 
-from portal.models import Chapter, Status
+from portal.editions import services as editions
+from portal.models import Chapter, Edition, Status
 
 pytestmark = pytest.mark.django_db
 
@@ -59,14 +60,15 @@ def test_markdown_fields_use_the_markdownx_editor(client, editor, imported):
     assert "/admin/markdownx/markdownify/" in page.text
 
 
-def test_an_editor_cannot_publish_through_the_form(client, editor, draft):
+def test_an_editor_s_save_never_changes_the_live_row(client, editor, draft):
     client.force_login(editor)
     url = f"/admin/portal/chapter/{draft.pk}/change/"
     response = client.post(url, _change_form_data(draft, status=Status.PUBLISHED, lead_nb="Ny"))
     assert response.status_code == 302
     draft.refresh_from_db()
-    assert draft.lead == "Ny", "the editor may still edit"
-    assert draft.status == Status.DRAFT, "but not publish"
+    assert draft.lead == "En metode.", "the edit is an edition"
+    assert draft.status == Status.DRAFT, "and not published"
+    assert Edition.objects.get().data["fields"]["lead_nb"] == "Ny"
 
 
 def test_an_editor_cannot_publish_through_the_action(client, editor, draft):
@@ -100,7 +102,7 @@ def test_history_shows_the_change_and_reverts_it(client, publisher, imported):
     original_lead = chapter.lead
     client.post(
         f"/admin/portal/chapter/{chapter.pk}/change/",
-        _change_form_data(chapter, lead_nb="En omskrevet ingress."),
+        {**_change_form_data(chapter, lead_nb="En omskrevet ingress."), "_publish_now": "1"},
     )
     chapter.refresh_from_db()
     assert chapter.lead == "En omskrevet ingress."
@@ -114,5 +116,11 @@ def test_history_shows_the_change_and_reverts_it(client, publisher, imported):
     form = client.get(revert_url)
     assert form.status_code == 200
     client.post(revert_url, _change_form_data(first_version.instance))
+    chapter.refresh_from_db()
+    assert chapter.lead == "En omskrevet ingress.", "a revert makes an edition"
+    edition = Edition.objects.pending().get()
+    assert edition.data["fields"]["lead_nb"] == original_lead
+    assert edition.note.startswith("Gjenopprettet versjon fra ")
+    editions.publish_edition(edition, publisher, note=edition.note)
     chapter.refresh_from_db()
     assert chapter.lead == original_lead

@@ -5,6 +5,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from portal.editions import services as editions
+from portal.editions.snapshot import snapshot_of
 from portal.models import Chapter, ExampleCase, Page, ProcessStep, Status
 
 pytestmark = pytest.mark.django_db
@@ -45,16 +47,22 @@ def feed(client):
     return ET.fromstring(response.content)
 
 
-def test_the_feed_lists_changes_newest_first(client, imported):
+def _publish_change(chapter, publisher, *, substantial=True, **fields):
+    data = snapshot_of(chapter)
+    data["fields"].update(fields)
+    edition = editions.save_edition(publisher, Chapter, data, live=chapter)
+    return editions.publish_edition(edition, publisher, note="Ny ingress.", substantial=substantial)
+
+
+def test_the_feed_lists_substantial_changes_newest_first(client, imported, publisher):
     chapter = Chapter.objects.get(slug="hva-er-smart-spesialisering")
-    chapter.lead = "Nå med en ny ingress."
-    chapter.save()
+    chapter = _publish_change(chapter, publisher, lead_nb="Nå med en ny ingress.")
     root = feed(client)
     assert root.tag == f"{ATOM}feed"
     assert root.findtext(f"{ATOM}title") == "Smart spesialisering – endringer i veilederen"
     entries = root.findall(f"{ATOM}entry")
     assert entries[0].findtext(f"{ATOM}title") == chapter.title
-    assert entries[0].findtext(f"{ATOM}summary") == "Nå med en ny ingress."
+    assert entries[0].findtext(f"{ATOM}summary") == "Endret: Ny ingress. Nå med en ny ingress."
     link = entries[0].find(f"{ATOM}link").get("href")
     assert link.endswith("/veileder/hva-er-smart-spesialisering/")
     updated = [e.findtext(f"{ATOM}updated") for e in entries]
@@ -63,15 +71,18 @@ def test_the_feed_lists_changes_newest_first(client, imported):
     assert {"Analyse", "Industriell symbiose", "Om nettstedet"} <= titles
 
 
-def test_an_edit_is_a_new_entry_for_feed_readers(client, imported):
+def test_a_substantial_change_is_a_new_entry_for_feed_readers_and_a_minor_one_not(
+    client, imported, publisher
+):
     def first_id():
         return feed(client).find(f"{ATOM}entry").findtext(f"{ATOM}id")
 
     chapter = Chapter.objects.get(slug="om-veilederen")
-    chapter.save()
+    chapter = _publish_change(chapter, publisher, lead_nb="Endret.")
     before = first_id()
-    chapter.lead = "Endret."
-    chapter.save()
+    chapter = _publish_change(chapter, publisher, substantial=False, lead_nb="Skrivefeil rettet.")
+    assert first_id() == before
+    _publish_change(chapter, publisher, lead_nb="Endret igjen.")
     assert first_id() != before
 
 

@@ -78,6 +78,7 @@ def test_the_admin_edits_both_forms_and_history_records_a_nynorsk_change(client,
             "lead_nn": "",
             "body_nb": page.body_nb,
             "body_nn": "Nynorsk tekst.",
+            "_publish_now": "1",  # a superuser publishes; a save alone makes an edition
         },
     )
     assert response.status_code == 302

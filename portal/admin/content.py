@@ -1,22 +1,29 @@
 from django.contrib import admin, messages
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import OuterRef, Subquery
 from markdownx.models import MarkdownxField
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal import publishing
+from portal.admin.edition_forms import EditionAdminMixin, EditionQuestionFormSet
 from portal.admin.editor import MarkdownEditorWidget
 from portal.admin.history import HistoryDisplayMixin
 from portal.admin.ordering import MoveInPartMixin
 from portal.admin.publication import PublicationCheckAdmin
+from portal.editions import services as editions
+from portal.editions.errors import EditConflict, EditionRefused
 from portal.models import (
     Chapter,
     Consultation,
     ConsultationQuestion,
+    Edition,
     ExampleCase,
     GlossaryTerm,
     Page,
     ProcessStep,
     Source,
+    Status,
     Theme,
 )
 
@@ -26,49 +33,108 @@ def both_forms(*fields: str) -> list[str]:
     return [f"{field}_{form}" for field in fields for form in ("nb", "nn")]
 
 
-class ContentAdmin(HistoryDisplayMixin, SimpleHistoryAdmin, TranslationAdmin):
-    """History (presented by portal.history), and each translatable field as a bokmål and a
-    nynorsk field one after the other (portal/translation.py): bokmål required where the field
-    is, nynorsk always optional."""
+class EditionStateFilter(admin.SimpleListFilter):
+    title = "utgave"
+    parameter_name = "utgave"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("ingen", "Ingen utgave"),
+            *[(s, Edition.State(s).label) for s in Edition.PENDING_STATES],
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "ingen":
+            return queryset.filter(pending_edition_state__isnull=True)
+        if self.value():
+            return queryset.filter(pending_edition_state=self.value())
+        return queryset
+
+
+class ContentAdmin(EditionAdminMixin, HistoryDisplayMixin, SimpleHistoryAdmin, TranslationAdmin):
+    """History, and each translatable field as a bokmål and a nynorsk field one after the other
+    (portal/translation.py): bokmål required where the field is, nynorsk always optional. Saving
+    writes the pending edition (edition_forms.py); publishing needs the publish permission
+    (group Publisist). The rules are portal.editions' and portal.publishing's."""
 
     formfield_overrides = {MarkdownxField: {"widget": MarkdownEditorWidget}}
+    actions = ["publish", "submit"]
 
+    def get_queryset(self, request):
+        pending = Edition.objects.pending().filter(
+            content_type=ContentType.objects.get_for_model(self.model), object_id=OuterRef("pk")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(pending_edition_state=Subquery(pending.values("state")[:1]))
+        )
 
-class PublishableAdmin(PublicationCheckAdmin, ContentAdmin):
-    """Editors write drafts; publishing needs the separate publish permission (group Publisist).
-    The rules are portal.publishing's; this class only presents them (publication checks:
-    portal/admin/publication.py)."""
+    def get_list_display(self, request):
+        return [*super().get_list_display(request), "edition_state"]
 
-    formfield_overrides = {MarkdownxField: {"widget": MarkdownEditorWidget}}
-    list_filter = ["status"]
-    readonly_fields = ["first_published_at", "updated_at"]
-    actions = ["publish", "unpublish"]
+    def get_list_filter(self, request):
+        return [*super().get_list_filter(request), EditionStateFilter]
+
+    @admin.display(description="utgave", ordering="pending_edition_state")
+    def edition_state(self, obj):
+        state = getattr(obj, "pending_edition_state", None)
+        return Edition.State(state).label if state else "–"
 
     def has_publish_permission(self, request):
         return publishing.can_publish(request.user, self.model)
 
-    def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
-        if not self.has_publish_permission(request):
-            fields.append("status")
-        return fields
+    def _each_pending(self, request, queryset, act, *, otherwise=None) -> int:
+        done = 0
+        for obj in queryset:
+            edition = editions.pending_edition(obj)
+            if edition is None:
+                if otherwise is not None and otherwise(obj):
+                    done += 1
+                continue
+            try:
+                act(edition)
+                done += 1
+            except (EditionRefused, EditConflict) as error:
+                text = " ".join(getattr(error, "messages", [str(error)]))
+                self.message_user(request, f"{obj}: {text}", messages.ERROR)
+        return done
 
-    def save_model(self, request, obj, form, change):
-        previous = type(obj).objects.filter(pk=obj.pk).values_list("status", flat=True).first()
-        publishing.apply_status_change(obj, request.user, previous)
-        super().save_model(request, obj, form, change)
-
-    @admin.action(description="Publiser valgte", permissions=["publish"])
+    @admin.action(description="Publiser ventende utgaver av valgte", permissions=["publish"])
     def publish(self, request, queryset):
-        for obj in queryset:
-            publishing.publish(obj, request.user)
-        self.message_user(request, "De valgte er publisert.", messages.SUCCESS)
+        done = self._each_pending(
+            request,
+            queryset,
+            lambda e: editions.publish_edition(e, request.user, note=e.note),
+            otherwise=lambda obj: editions.republish(obj, request.user),
+        )
+        self.message_user(request, f"De valgte: {done} er publisert.", messages.SUCCESS)
 
-    @admin.action(description="Gjør valgte om til utkast", permissions=["publish"])
+    @admin.action(description="Send utkast av valgte til godkjenning")
+    def submit(self, request, queryset):
+        done = self._each_pending(request, queryset, lambda e: editions.submit(e, request.user))
+        self.message_user(
+            request, f"De valgte: {done} utgaver er sendt til godkjenning.", messages.SUCCESS
+        )
+
+
+class PublishableAdmin(PublicationCheckAdmin, ContentAdmin):
+    """Publishing checks (portal/admin/publication.py) on top of the editions."""
+
+    list_filter = ["status"]
+    readonly_fields = ["status", "first_published_at", "updated_at"]
+    actions = ["publish", "submit", "unpublish"]
+
+    @admin.action(description="Avpubliser valgte", permissions=["publish"])
     def unpublish(self, request, queryset):
-        for obj in queryset:
-            publishing.unpublish(obj, request.user)
-        self.message_user(request, "De valgte er gjort om til utkast.", messages.SUCCESS)
+        for obj in queryset.filter(status=Status.PUBLISHED):
+            editions.unpublish(obj, request.user)
+        self.message_user(
+            request,
+            "De valgte er avpublisert. Adressene deres sier nå at siden er fjernet "
+            "(velg hvor leserne skal se i stedet under «Avpubliserte sider»).",
+            messages.SUCCESS,
+        )
 
 
 @admin.register(Chapter)
@@ -126,7 +192,13 @@ class ThemeAdmin(ContentAdmin):
 
 class ConsultationQuestionInline(TranslationTabularInline):
     model = ConsultationQuestion
+    formset = EditionQuestionFormSet
     extra = 1
+
+    def get_extra(self, request, obj=None, **kwargs):
+        edition = getattr(request, "_edition", None)
+        new = [q for q in (edition.data.get("questions", []) if edition else []) if not q["id"]]
+        return len(new) + 1
 
 
 @admin.register(Consultation)

@@ -5,9 +5,6 @@ its many-to-many links and a consultation's questions change together, and the m
 tell portal.publishing once that the public content changed.
 """
 
-import importlib
-import importlib.util
-
 from django.db.models import F
 
 from portal.editions.errors import EditConflict, EditionRefused
@@ -21,6 +18,7 @@ from portal.editions.snapshot import (
     snapshot_of,
 )
 from portal.models import ConsultationQuestion, Status
+from portal.publishing import checks
 from portal.publishing.services import stamp_first_publication
 
 
@@ -97,10 +95,7 @@ def _write_questions(consultation, data: dict) -> None:
         question.save()
 
 
-def publication_problems_of(edition) -> list[str]:
-    """The checks that block a publish (portal/publishing/checks.py, when it is there), run on
-    the edition as it will look."""
-    if importlib.util.find_spec("portal.publishing.checks") is None:
-        return []
-    checks = importlib.import_module("portal.publishing.checks")
-    return list(checks.publication_problems(preview_object(edition)))
+def require_publishable(edition) -> None:
+    """The publication checks (images' alt text, internal links) on the edition as it will
+    look: PublicationBlocked, with the list of what to fix."""
+    checks.require_publishable(preview_object(edition))

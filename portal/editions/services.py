@@ -18,7 +18,7 @@ from django.utils import timezone
 from portal.editions import live as live_rows
 from portal.editions.errors import EditConflict, EditionRefused, NotAllowed
 from portal.editions.snapshot import differences, snapshot_of
-from portal.models import Consultation, Edition, Removal
+from portal.models import Consultation, Edition, Removal, Status
 from portal.models.consultation import whole_minute
 from portal.publishing import services as publishing
 
@@ -61,13 +61,14 @@ def save_edition(
     edition: Edition | None = None,
     base_version: int | None = None,
     base_revision: int | None = None,
-) -> Edition:
+    dry_run: bool = False,
+) -> Edition | None:
     """Write `data` (a snapshot) as the pending edition of `live`, or of a new object (`live`
     None; `edition` the new object's edition when it has one). Never touches the live row.
 
     `base_version` and `base_revision` are what the editor started from (the live row's version,
     the pending edition's save number, 0 when there was none); None skips the check (the shell,
-    the importer). A save over anything newer raises EditConflict."""
+    the importer). A save over anything newer raises EditConflict. `dry_run` checks only."""
     _require_change(user, model, new=live is None)
     with transaction.atomic():
         if live is not None:
@@ -84,6 +85,8 @@ def save_edition(
         _check_publisher_fields(user, model, current, data)
         if live is not None:
             live_rows.check_questions(live, data)
+        if dry_run:  # the checks alone (the admin's form validation)
+            return pending
         if pending is None:
             return Edition.objects.create(
                 content_type=ContentType.objects.get_for_model(model),
@@ -213,9 +216,7 @@ def publish_edition(
     Or at the minute `at`: the edition is planlagt and a task publishes it then, with no one
     logged in. Returns the live object (now) or the edition (scheduled)."""
     _require_publish(user, edition.model)
-    problems = live_rows.publication_problems_of(edition)
-    if problems:
-        raise EditionRefused(problems)
+    live_rows.require_publishable(edition)  # PublicationBlocked: what to fix, listed
     if at is not None and whole_minute(at) > timezone.now():
         at = whole_minute(at)
         edition = _move(
@@ -259,6 +260,21 @@ def apply_edition(edition: Edition, user, *, note, substantial, unpublish_at=Non
         if edition.unpublish_at:
             unpublish(live, user, at=edition.unpublish_at)
     return live
+
+
+def republish(obj, user) -> bool:
+    """An unpublished object with no pending edition back on the site as it was. False when it
+    was public already (or has no publication state)."""
+    _require_publish(user, type(obj))
+    if getattr(obj, "status", Status.PUBLISHED) == Status.PUBLISHED:
+        return False
+    with transaction.atomic():
+        obj.version += 1
+        publishing.publish(obj, user)
+        Removal.objects.filter(
+            content_type=ContentType.objects.get_for_model(type(obj)), slug=obj.slug
+        ).delete()
+    return True
 
 
 def unpublish(obj, user, *, at=None, see_instead: str = "", redirect: bool = False) -> Removal:

@@ -191,5 +191,5 @@ def preview_object(edition):
         queryset._result_cache, queryset._prefetch_done = rows, True
         cache["questions"] = queryset
     obj._prefetched_objects_cache = cache
-    obj._previewed_edition = edition
+    obj.previewed_edition = edition
     return obj

@@ -25,8 +25,9 @@ def _moment(text: str) -> dt.datetime:
 
 @retrying_task(queue_name="default")
 def publish_scheduled(edition_id: int, publish_at: str) -> str:
-    from portal.editions import services
+    from portal.editions import live, services
     from portal.editions.errors import EditConflict
+    from portal.publishing.checks import PublicationBlocked
 
     edition = Edition.objects.filter(pk=edition_id).first()
     if edition is None or edition.state != Edition.State.SCHEDULED:
@@ -36,9 +37,17 @@ def publish_scheduled(edition_id: int, publish_at: str) -> str:
     if edition.publish_at > timezone.now():
         return "ikke tid ennå"
     try:
+        live.require_publishable(edition)  # a linked page may have gone since it was planned
         services.apply_edition(
             edition, edition.decided_by, note=edition.note, substantial=edition.substantial
         )
+    except PublicationBlocked as blocked:
+        Edition.objects.filter(pk=edition_id).update(
+            state=Edition.State.RETURNED,
+            publish_at=None,
+            reviewer_comment="Ikke publisert: " + " ".join(blocked.problems),
+        )
+        return "kan ikke publiseres: sendt tilbake"
     except EditConflict:
         Edition.objects.filter(pk=edition_id).update(
             state=Edition.State.RETURNED,

@@ -254,7 +254,7 @@ class Migration(migrations.Migration):
                     "see_instead",
                     models.CharField(
                         blank=True,
-                        help_text="Adressen leserne kan gå til i stedet, for eksempel /veileder/.",
+                        help_text="Adressen leserne kan gå til i stedet, for eksempel /steg/.",
                         max_length=500,
                         verbose_name="se i stedet",
                     ),

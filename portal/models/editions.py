@@ -142,7 +142,7 @@ class Removal(models.Model):
         _("se i stedet"),
         max_length=500,
         blank=True,
-        help_text=_("Adressen leserne kan gå til i stedet, for eksempel /veileder/."),
+        help_text=_("Adressen leserne kan gå til i stedet, for eksempel /steg/."),
     )
     redirect = models.BooleanField(_("send leserne dit direkte"), default=False)
     scheduled_for = models.DateTimeField(_("planlagt avpublisert"), null=True, blank=True)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import markdown, translation
 from portal.feedback import sections
+from portal.models import Edition
 
 register = template.Library()
 
@@ -133,3 +134,12 @@ def pdf_links(rendered_html, scope=""):
     if scope:
         html = _LOCAL_TARGET.sub(lambda m: f'{m.group(1)}{scope}-{m.group(2)}"', html)
     return mark_safe(_site_link().sub(anchor, html))  # noqa: S308
+
+
+@register.inclusion_tag("includes/change_notes.html")
+def change_notes(obj):
+    """Substantial changes, the newest first, as readers are told about them; minor fixes are
+    not shown."""
+    if obj is None or not obj.pk or obj.pk < 0:
+        return {"notes": []}
+    return {"notes": list(Edition.objects.for_object(obj).change_notes().exclude(note=""))}
