@@ -37,7 +37,13 @@ def _previews_drafts(request) -> bool:
 
 
 def _shown(request, queryset):
-    return queryset if _previews_drafts(request) else queryset.published()
+    return queryset.all() if _previews_drafts(request) else queryset.published()
+
+
+def _listed(request, queryset):
+    """A list page: for staff, with each pending edition shown as it will look."""
+    shown = _shown(request, queryset)
+    return preview.with_editions(shown) if _previews_drafts(request) else shown
 
 
 def _one(request, queryset, slug):
@@ -243,12 +249,14 @@ def example_detail(request, slug):
 
 @public_page
 def glossary(request):
-    return render(request, "portal/glossary.html", {"terms": _shown(request, GlossaryTerm.objects)})
+    return render(
+        request, "portal/glossary.html", {"terms": _listed(request, GlossaryTerm.objects)}
+    )
 
 
 @public_page
 def source_list(request):
-    return render(request, "portal/source_list.html", {"sources": _shown(request, Source.objects)})
+    return render(request, "portal/source_list.html", {"sources": _listed(request, Source.objects)})
 
 
 @public_page

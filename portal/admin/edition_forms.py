@@ -321,12 +321,15 @@ class EditionAdminMixin:
             return
         self.message_user(request, done, messages.SUCCESS)
 
+    def construct_change_message(self, request, form, formsets, add=False):
+        return "Utkast lagret"  # the inlines were not saved: Django's own message would ask them
+
     def log_addition(self, request, obj, message):
         return None  # a new object's edition is its record until it is published
 
     def log_change(self, request, obj, message):
         if obj.pk:
-            return super().log_change(request, obj, "Utkast lagret")
+            return super().log_change(request, obj, message)
         return None
 
     def response_add(self, request, obj, post_url_continue=None):

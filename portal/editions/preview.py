@@ -54,3 +54,18 @@ def find(request_get, queryset, slug: str, *, staff: bool):
     if removal is not None:
         raise Removed(removal)
     raise Http404
+
+
+def with_editions(objects) -> list:
+    """A list page for staff: each object that has a pending edition shown as that edition."""
+    objects = list(objects)
+    if not objects:
+        return objects
+    pending = {
+        edition.object_id: edition
+        for edition in Edition.objects.pending()
+        .for_model(type(objects[0]))
+        .filter(object_id__in=[o.pk for o in objects])
+        .select_related("author", "last_editor")
+    }
+    return [preview_object(pending[o.pk]) if o.pk in pending else o for o in objects]

@@ -99,6 +99,8 @@ def question_instances(consultation, data: dict) -> list[ConsultationQuestion]:
         question.help_text_nb = question.help_text_nb or ""
         question.help_text_nn = question.help_text_nn or ""
         question.text_nn = question.text_nn or ""
+        if question.pk:  # an existing row, as if loaded: its own order is not a clash
+            question._state.adding, question._state.db = False, "default"
         rows.append(question)
     return rows
 
