@@ -14,24 +14,27 @@ from pathlib import Path
 from django.db import connection, models, transaction
 from django.db.models import Count, ProtectedError, UniqueConstraint
 
+from portal.content import drafts
 from portal.content.reader import Record, duplicate_within, read_content
 from portal.content.schema import KINDS, ContentError
 from portal.content.snapshot import fingerprint, snapshot_of
 from portal.models import Consultation, ConsultationQuestion
 from portal.publishing.services import stamp_first_publication
 
-CREATED, UPDATED, UNCHANGED, KEPT, DELETED = (
+CREATED, UPDATED, UNCHANGED, KEPT, DELETED, DRAFTED = (
     "opprettet",
     "oppdatert",
     "uendret",
     "beholdt",
     "slettet",
+    "utkast laget",
 )
 
 
 @dataclass
 class ImportReport:
     dry_run: bool = False
+    as_draft: bool = False
     outcomes: list[tuple[str, str, str]] = field(default_factory=list)
 
     def add(self, kind_key: str, slug: str, outcome: str) -> None:
@@ -55,8 +58,15 @@ class ImportReport:
 
     def summary(self) -> str:
         counts = self.counts
-        parts = [f"{counts[o]} {o}" for o in (CREATED, UPDATED, UNCHANGED, KEPT, DELETED)]
-        return ", ".join(parts) + (" (prøvekjøring: ingenting er lagret)" if self.dry_run else "")
+        outcomes = (CREATED, UPDATED, UNCHANGED, KEPT, DELETED, DRAFTED)
+        parts = [f"{counts[o]} {o}" for o in outcomes if counts[o] or o != DRAFTED]
+        if self.dry_run:
+            how = " (prøvekjøring: ingenting er lagret)"
+        elif self.as_draft:
+            how = " (som utkast: en publisist publiserer dem i admin)"
+        else:
+            how = " (publisert direkte: content/ er gjennomgått i git)"
+        return ", ".join(parts) + how
 
 
 def slugs_in_database(kind_key: str, slugs: set[str]) -> set[str]:
@@ -66,15 +76,25 @@ def slugs_in_database(kind_key: str, slugs: set[str]) -> set[str]:
 
 
 def import_content(
-    root: Path, *, dry_run: bool = False, overwrite: bool = False, prune: bool = False
+    root: Path,
+    *,
+    dry_run: bool = False,
+    overwrite: bool = False,
+    prune: bool = False,
+    as_draft: bool = False,
 ) -> ImportReport:
+    """Publishes what it writes (content/ is reviewed in git); with `as_draft`, each change
+    becomes a pending edition instead (portal/editions), for a publisher to publish."""
     records = read_content(root, found_elsewhere=slugs_in_database)
-    report = ImportReport(dry_run=dry_run)
+    report = ImportReport(dry_run=dry_run, as_draft=as_draft)
     with transaction.atomic():
         # Files may swap two chapters' places: the order is checked once everything is written.
         _set_deferrable_constraints("DEFERRED")
         for kind_key in KINDS:
             items = records.get(kind_key, [])
+            if as_draft:
+                drafts.import_kind_as_drafts(kind_key, items, report, overwrite=overwrite)
+                continue
             _import_kind(kind_key, items, report, overwrite=overwrite)
             if prune:
                 _prune_kind(kind_key, items, report, root)
@@ -182,13 +202,9 @@ def _write(kind_key: str, record: Record, obj: models.Model | None) -> models.Mo
     kind = KINDS[kind_key]
     if obj is None:
         obj = kind.model(slug=record.slug)
-    translated = kind.translated
-    for attr, value in record.values.items():
-        if attr in translated:  # each form into its own column, whatever language is active
-            setattr(obj, f"{attr}_nb", value)
-            setattr(obj, f"{attr}_nn", record.nynorsk.get(attr, ""))
-        else:
-            setattr(obj, attr, value)
+    else:
+        obj.version += 1  # a pending edition made from the old text is now out of date
+    fill(kind, record, obj)
     if kind.has_status:
         stamp_first_publication(obj)
     obj.save()
@@ -199,6 +215,16 @@ def _write(kind_key: str, record: Record, obj: models.Model | None) -> models.Mo
         _write_questions(obj, record)
     kind.model.objects.filter(pk=obj.pk).update(import_fingerprint=record.fingerprint)
     return obj
+
+
+def fill(kind, record: Record, obj: models.Model) -> None:
+    translated = kind.translated
+    for attr, value in record.values.items():
+        if attr in translated:  # each form into its own column, whatever language is active
+            setattr(obj, f"{attr}_nb", value)
+            setattr(obj, f"{attr}_nn", record.nynorsk.get(attr, ""))
+        else:
+            setattr(obj, attr, value)
 
 
 def _write_questions(consultation: Consultation, record: Record) -> None:

@@ -38,6 +38,9 @@ def can_publish(user, model) -> bool:
 
 
 def _require_change(user, model, *, new: bool) -> None:
+    """`user` None is the system itself (the importer with --as-draft), never a request."""
+    if user is None:
+        return
     opts = model._meta
     action = "add" if new else "change"
     if not (user and user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}")):
