@@ -120,6 +120,23 @@ class PortalAdminSite(admin.AdminSite):
     def has_permission(self, request):
         return super().has_permission(request) and has_second_factor(request.user)
 
+    def index(self, request, extra_context=None):
+        """The front page shows publishers what waits for them: editions sent for approval and
+        those scheduled, with the time."""
+        from portal.models import Edition  # the site is made before the app registry is ready
+
+        waiting = [
+            edition
+            for edition in Edition.objects.filter(
+                state__in=[Edition.State.SUBMITTED, Edition.State.SCHEDULED]
+            )
+            .select_related("content_type", "last_editor")
+            .order_by("state", "publish_at", "submitted_at")[:50]
+            if request.user.has_perm(f"portal.publish_{edition.content_type.model}")
+        ]
+        context = {**(extra_context or {}), "waiting_editions": waiting}
+        return super().index(request, context)
+
     def get_urls(self):
         return [
             path("engangskode/", self.verify_otp, name="verify_otp"),

@@ -170,3 +170,17 @@ def test_an_unpublished_page_says_it_was_removed(client, imported, publisher):
     response = User and client.__class__().get("/om/")
     assert response.status_code == 410
     assert "Siden er fjernet" in response.text
+
+
+def test_publishers_see_what_waits_for_them_on_the_front_page(client, imported, editor, publisher):
+    from portal.editions import services
+    from portal.editions.snapshot import snapshot_of
+
+    chapter = Chapter.objects.get(slug="om-veilederen")
+    edition = services.save_edition(editor, Chapter, snapshot_of(chapter), live=chapter)
+    services.submit(edition, editor, message="Se over")
+    client.force_login(publisher)
+    page = client.get("/admin/").text
+    assert "Venter på deg" in page and "Om veilederen" in page
+    client.force_login(editor)
+    assert "Venter på deg" not in client.get("/admin/").text
