@@ -9,7 +9,8 @@ import pytest
 import time_machine
 
 from portal import history
-from portal.models import Chapter, ProcessStep, Status
+from portal.editions import services as editions
+from portal.models import Chapter, Edition, ProcessStep
 from tests.test_admin import _change_form_data
 from tests.test_diff import long_body, marks
 
@@ -28,8 +29,10 @@ def history_table(client, chapter) -> str:
 
 
 def save(client, chapter, **changes):
+    """A publisher's save and publish (a save alone makes an edition: portal/editions)."""
     response = client.post(
-        f"/admin/portal/chapter/{chapter.pk}/change/", _change_form_data(chapter, **changes)
+        f"/admin/portal/chapter/{chapter.pk}/change/",
+        {**_change_form_data(chapter, **changes), "_publish_now": "1"},
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
     chapter.refresh_from_db()
@@ -60,8 +63,8 @@ def test_the_history_speaks_norwegian_with_dates_in_words(client, publisher, cha
 def test_states_are_named_utkast_and_publisert(client, publisher, imported):
     client.force_login(publisher)
     chapter = Chapter.objects.get(slug="hva-er-smart-spesialisering")
-    save(client, chapter, status=Status.DRAFT)
-    save(client, chapter, status=Status.PUBLISHED)
+    editions.unpublish(chapter, publisher)
+    editions.republish(chapter, publisher)
     table = history_table(client, chapter)
     status_marks = [m for m in marks(table) if m[1] in ("Utkast", "Publisert")]
     assert status_marks == [
@@ -146,6 +149,10 @@ def test_a_revert_is_labelled_with_the_version_it_restores(client, publisher, ch
         save(client, chapter, lead_nb="Enda en ingress.")
         url = f"/admin/portal/chapter/{chapter.pk}/history/{restored.history_id}/"
         response = client.post(url, _change_form_data(restored.instance))
+        chapter.refresh_from_db()
+        assert chapter.lead_nb == "Enda en ingress.", "a revert makes an edition"
+        edition = Edition.objects.pending().get()
+        editions.publish_edition(edition, publisher, note=edition.note)
         table = history_table(client, chapter)
     assert response.status_code == 302
     chapter.refresh_from_db()

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal import publishing
+from portal import history, publishing
 from portal.editions import services
 from portal.editions.errors import EditConflict, EditionRefused, NotAllowed
 from portal.editions.snapshot import (
@@ -280,9 +280,9 @@ class EditionAdminMixin:
             base_version=int(post.get("_edition_version", version)),
             base_revision=int(post.get("_edition_revision", revision)),
         )
-        if revert:
-            moment = getattr(form.instance, "history_date", None) or timezone.now()
-            edition.note = f"Gjenopprettet versjon fra {timezone.localtime(moment):%d.%m.%Y %H:%M}"
+        reverted = getattr(request, "portal_reverted_version", None)
+        if revert and reverted is not None:
+            edition.note = str(history.revert_reason(reverted))
             edition.save(update_fields=["note"])
         request._edition = edition
         self._after_save(request, edition)

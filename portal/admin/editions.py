@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from portal import diff
 from portal.editions import compare, services
 from portal.editions.errors import EditConflict, EditionRefused
 from portal.models import Edition, Removal
@@ -77,6 +78,7 @@ class EditionAdmin(admin.ModelAdmin):
             "title": f"Sammenlign: {edition.title}",
             "edition": edition,
             "rows": compare.compare(edition),
+            "legend": diff.legend(),
             "edit_url": edit_url(edition),
             "opts": self.opts,
         }

@@ -1,17 +1,16 @@
 """Live version against edition, field by field, for the admin's compare page.
 
-Markdown fields are compared as the reader sees them (rendered); the word-level marking is
-portal.diff.word_diff's when that module is there, else the two versions side by side.
+Markdown fields are compared as the reader sees them (rendered) with portal.diff.word_diff, the
+other fields with portal.diff.field_diff; both versions are shown side by side as well.
 """
 
-import importlib
-import importlib.util
 from dataclasses import dataclass
 
 from django.template.defaultfilters import linebreaks_filter
 from django.utils.safestring import SafeString
 from markdownx.models import MarkdownxField
 
+from portal import diff
 from portal.editions.snapshot import (
     Change,
     differences,
@@ -29,13 +28,6 @@ class Compared:
     diff: SafeString | None
 
 
-def word_diff():
-    """portal.diff.word_diff(old_html, new_html) -> SafeString, when it is there."""
-    if importlib.util.find_spec("portal.diff") is None:
-        return None
-    return getattr(importlib.import_module("portal.diff"), "word_diff", None)
-
-
 def _markdown_labels(model) -> set[str]:
     from portal.editions.snapshot import _label
 
@@ -51,11 +43,16 @@ def compare(edition) -> list[Compared]:
     live = model.objects.filter(pk=edition.object_id).first() if edition.object_id else None
     before = snapshot_of(live) if live is not None else {}
     markdown = _markdown_labels(model)
-    differ = word_diff()
     rows = []
     for change in differences(model, before, edition.data):
-        old, new = _html(change, change.label in markdown)
-        rows.append(Compared(change.label, old, new, differ(old, new) if differ else None))
+        is_markdown = change.label in markdown
+        old, new = _html(change, is_markdown)
+        marked = (
+            diff.word_diff(old, new)
+            if is_markdown
+            else diff.field_diff(change.before, change.after)
+        )
+        rows.append(Compared(change.label, old, new, marked))
     return rows
 
 

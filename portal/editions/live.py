@@ -22,7 +22,7 @@ from portal.publishing import checks
 from portal.publishing.services import stamp_first_publication
 
 
-def write(edition, *, reason: str):
+def write(edition, *, reason: str | None):
     model = edition.model
     if edition.object_id is not None:
         live = model.objects.select_for_update().get(pk=edition.object_id)

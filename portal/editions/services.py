@@ -249,7 +249,7 @@ def apply_edition(edition: Edition, user, *, note, substantial, unpublish_at=Non
         edition = _locked(edition)
         if not edition.is_pending:
             return edition.live
-        live = live_rows.write(edition, reason=note or "Publisert")
+        live = live_rows.write(edition, reason=note or None)
         edition.state = State.PUBLISHED
         edition.object_id = live.pk
         edition.published_at = timezone.now()

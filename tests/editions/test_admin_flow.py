@@ -184,3 +184,16 @@ def test_publishers_see_what_waits_for_them_on_the_front_page(client, imported, 
     assert "Venter på deg" in page and "Om veilederen" in page
     client.force_login(editor)
     assert "Venter på deg" not in client.get("/admin/").text
+
+
+def test_the_compare_page_marks_the_changed_word(client, imported, editor):
+    from portal.editions import services
+    from portal.editions.snapshot import snapshot_of
+
+    chapter = Chapter.objects.get(slug="om-veilederen")
+    data = snapshot_of(chapter)
+    data["fields"]["body_nb"] = data["fields"]["body_nb"].replace("økonomi.", "næringsliv.")
+    edition = services.save_edition(editor, Chapter, data, live=chapter)
+    client.force_login(editor)
+    page = client.get(f"/admin/portal/edition/{edition.pk}/sammenlign/").text
+    assert "<ins" in page and "næringsliv" in page and "<del" in page

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
-        ("portal", "0011_feedback_language"),
+        ("portal", "0013_chapter_order_per_part"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
