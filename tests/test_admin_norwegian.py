@@ -17,7 +17,7 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from portal.models import Chapter, Status
+from portal.models import Chapter, Edition, Status
 from tests.conftest import add_feedback, make_consultation
 from tests.test_admin import _change_form_data
 
@@ -202,8 +202,8 @@ def test_the_admins_javascript_catalogue_has_bokmal_for_every_widget_message(cli
     assert catalogue["Remove all %s"] == "Fjern alle %s"
 
 
-def test_a_redaktor_who_reverts_gets_a_norwegian_admin_page(client, editor, imported):
-    """Reverting a published chapter to a draft version would unpublish it: not theirs to do."""
+def test_a_redaktor_who_reverts_makes_an_edition(client, editor, imported):
+    """A revert is an edition like any save (portal/editions): the live row stays as it is."""
     chapter = Chapter.objects.get(slug="om-veilederen")
     chapter.status = Status.DRAFT
     chapter.save()
@@ -214,14 +214,20 @@ def test_a_redaktor_who_reverts_gets_a_norwegian_admin_page(client, editor, impo
     client.force_login(editor)
     url = f"/admin/portal/chapter/{chapter.pk}/history/{version.history_id}/"
     response = client.post(url, _change_form_data(version.instance))
+    assert response.status_code == 302
+    chapter.refresh_from_db()
+    assert chapter.lead_nb == "Endret." and chapter.status == Status.PUBLISHED
+    assert Edition.objects.pending().get().note.startswith("Gjenopprettet versjon fra")
+
+
+def test_a_redaktor_refused_gets_a_norwegian_admin_page(client, editor, imported):
+    client.force_login(editor)
+    response = client.get("/admin/portal/removal/")  # publishers' only
     assert response.status_code == 403
     assert "<h1>Du har ikke tilgang</h1>" in response.text
     assert 'id="site-name"' in response.text, "the admin's header"
-    assert 'href="/admin/"' in response.text
     assert "403 Forbidden" not in response.text
     assert english_words(response.text) == []
-    chapter.refresh_from_db()
-    assert chapter.lead_nb == "Endret."
 
 
 def test_not_found_inside_the_admin_is_an_admin_page_and_outside_the_public_one(client, editor):
@@ -235,9 +241,13 @@ def test_not_found_inside_the_admin_is_an_admin_page_and_outside_the_public_one(
     assert 'id="site-name"' not in outside.text
 
 
-def test_draft_status_stays_selectable(client, publisher, imported):
-    """The empty choice is only for optional fields; status has no empty choice."""
+def test_status_is_shown_not_chosen_and_required_choices_have_no_empty_one(
+    client, publisher, imported
+):
+    """Publishing is the edition's buttons (portal/editions), so status is read-only; the empty
+    choice is only for optional fields."""
     client.force_login(publisher)
     chapter = Chapter.objects.get(slug="om-veilederen")
     page = client.get(f"/admin/portal/chapter/{chapter.pk}/change/").text
-    assert f'<option value="{Status.DRAFT}"' in page
+    assert 'name="status"' not in page and ">Publisert<" in page
+    assert '<option value="innledning"' in page and '<option value="" selected' not in page
