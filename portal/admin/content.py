@@ -11,6 +11,7 @@ from portal.admin.editor import MarkdownEditorWidget
 from portal.admin.history import HistoryDisplayMixin
 from portal.admin.ordering import MoveInPartMixin
 from portal.admin.publication import PublicationCheckAdmin
+from portal.admin.unpublishing import UnpublishAdminMixin
 from portal.editions import services as editions
 from portal.editions.errors import EditConflict, EditionRefused
 from portal.models import (
@@ -23,7 +24,6 @@ from portal.models import (
     Page,
     ProcessStep,
     Source,
-    Status,
     Theme,
 )
 
@@ -118,23 +118,13 @@ class ContentAdmin(EditionAdminMixin, HistoryDisplayMixin, SimpleHistoryAdmin, T
         )
 
 
-class PublishableAdmin(PublicationCheckAdmin, ContentAdmin):
-    """Publishing checks (portal/admin/publication.py) on top of the editions."""
+class PublishableAdmin(UnpublishAdminMixin, PublicationCheckAdmin, ContentAdmin):
+    """Publishing checks (portal/admin/publication.py) on top of the editions, and unpublishing
+    now or at a minute (portal/admin/unpublishing.py)."""
 
     list_filter = ["status"]
     readonly_fields = ["status", "first_published_at", "updated_at"]
-    actions = ["publish", "submit", "unpublish"]
-
-    @admin.action(description="Avpubliser valgte", permissions=["publish"])
-    def unpublish(self, request, queryset):
-        for obj in queryset.filter(status=Status.PUBLISHED):
-            editions.unpublish(obj, request.user)
-        self.message_user(
-            request,
-            "De valgte er avpublisert. Adressene deres sier nå at siden er fjernet "
-            "(velg hvor leserne skal se i stedet under «Avpubliserte sider»).",
-            messages.SUCCESS,
-        )
+    actions = ["publish", "submit", "unpublish", "cancel_unpublish"]
 
 
 @admin.register(Chapter)

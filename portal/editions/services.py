@@ -21,6 +21,7 @@ from portal.editions.snapshot import differences, snapshot_of
 from portal.models import Consultation, Edition, Removal, Status
 from portal.models.consultation import whole_minute
 from portal.publishing import services as publishing
+from portal.publishing.checks import see_instead_problem
 
 State = Edition.State
 # A round's opening and deadline decide when the public may send input: publishers set them.
@@ -280,12 +281,23 @@ def republish(obj, user) -> bool:
     return True
 
 
-def unpublish(obj, user, *, at=None, see_instead: str = "", redirect: bool = False) -> Removal:
+def unpublish(
+    obj, user, *, at=None, see_instead: str = "", redirect: bool = False, check: bool = True
+) -> Removal:
     """Take a page off the site now or at the minute `at`; its address then says it was removed
-    and where to look instead (410), or sends readers there when `redirect`."""
+    and where to look instead (410), or sends readers there when `redirect`. `see_instead` must
+    be a public page (checked unless `check` is False: the scheduled task, which checked when
+    it was planned and drops a redirect to a page that has gone since)."""
     _require_publish(user, type(obj))
     if not hasattr(obj, "status"):
         raise EditionRefused("Dette kan ikke avpubliseres.")
+    see_instead = see_instead.strip()
+    if redirect and not see_instead:
+        raise EditionRefused("Skriv adressen leserne skal sendes videre til.")
+    if check and see_instead:
+        problem = see_instead_problem(see_instead, obj)
+        if problem:
+            raise EditionRefused(problem)
     now = timezone.now()
     scheduled = at is not None and whole_minute(at) > now
     with transaction.atomic():
@@ -312,3 +324,24 @@ def unpublish(obj, user, *, at=None, see_instead: str = "", redirect: bool = Fal
             obj.version += 1
             publishing.unpublish(obj, user)
     return removal
+
+
+def scheduled_removal(obj) -> Removal | None:
+    """The unpublishing planned for `obj`, if any (not yet carried out)."""
+    return Removal.objects.filter(
+        content_type=ContentType.objects.get_for_model(type(obj)),
+        object_id=obj.pk,
+        removed_at__isnull=True,
+        scheduled_for__isnull=False,
+    ).first()
+
+
+def cancel_unpublish(obj, user) -> bool:
+    """The planned unpublishing of `obj` called off (its task then finds nothing to do). False
+    when none was planned."""
+    _require_publish(user, type(obj))
+    removal = scheduled_removal(obj)
+    if removal is None:
+        return False
+    removal.delete()
+    return True

@@ -62,6 +62,7 @@ def publish_scheduled(edition_id: int, publish_at: str) -> str:
 @retrying_task(queue_name="default")
 def unpublish_scheduled(removal_id: int, scheduled_for: str) -> str:
     from portal.editions import services
+    from portal.publishing.checks import see_instead_problem
 
     removal = Removal.objects.filter(pk=removal_id, removed_at__isnull=True).first()
     if removal is None or removal.scheduled_for is None:
@@ -71,8 +72,14 @@ def unpublish_scheduled(removal_id: int, scheduled_for: str) -> str:
     obj = removal.content_type.model_class().objects.filter(pk=removal.object_id).first()
     if obj is None:
         return "finnes ikke"
+    # A redirect to a page that has gone since the plan was made becomes a link on the 410 page.
+    redirect = removal.redirect and not see_instead_problem(removal.see_instead, obj)
     services.unpublish(
-        obj, removal.removed_by, see_instead=removal.see_instead, redirect=removal.redirect
+        obj,
+        removal.removed_by,
+        see_instead=removal.see_instead,
+        redirect=redirect,
+        check=False,
     )
     return "avpublisert"
 

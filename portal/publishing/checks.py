@@ -208,3 +208,20 @@ def _resolve(path: str):
             except Resolver404:
                 continue
     return None
+
+
+def see_instead_problem(address: str, obj=None) -> str | None:
+    """Why readers cannot be sent to `address` instead of the unpublished `obj`; None when they
+    can: a path on this site that a public view answers, naming a published object (not `obj`)."""
+    if not address.startswith("/") or address.startswith("//"):
+        return _("Skriv en adresse på nettstedet som begynner med /, for eksempel /veileder/.")
+    path, fragment = _internal_path(address)
+    match = _resolve(path)
+    if match is None or match.namespace != "portal":
+        return _("Adressen %(link)s er ikke en offentlig side.") % {"link": address}
+    model, where = _TARGETS.get(match.view_name, (None, None))
+    slug = fragment if where == "#" else match.kwargs.get(where) if where else None
+    if obj is not None and model is type(obj) and slug and slug == obj.slug:
+        return _("Leserne kan ikke sendes videre til den siden som avpubliseres.")
+    problems = _link_problem(address, _("Send lesere videre til"), set())
+    return problems[0] if problems else None
