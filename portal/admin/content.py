@@ -2,22 +2,22 @@ from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import OuterRef, Subquery
 from markdownx.models import MarkdownxField
-from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
+from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal import publishing
-from portal.admin.edition_forms import EditionAdminMixin, EditionQuestionFormSet
+from portal.admin.edition_forms import EditionAdminMixin
 from portal.admin.editor import MarkdownEditorWidget
 from portal.admin.history import HistoryDisplayMixin
 from portal.admin.ordering import MoveInPartMixin
 from portal.admin.publication import PublicationCheckAdmin
+from portal.admin.questions import ConsultationQuestionInline
 from portal.admin.unpublishing import UnpublishAdminMixin
 from portal.editions import services as editions
 from portal.editions.errors import EditConflict, EditionRefused
 from portal.models import (
     Chapter,
     Consultation,
-    ConsultationQuestion,
     Edition,
     ExampleCase,
     GlossaryTerm,
@@ -178,17 +178,6 @@ class ThemeAdmin(ContentAdmin):
     list_display = ["name", "slug"]
     search_fields = both_forms("name", "description")
     prepopulated_fields = {"slug": ["name"]}
-
-
-class ConsultationQuestionInline(TranslationTabularInline):
-    model = ConsultationQuestion
-    formset = EditionQuestionFormSet
-    extra = 1
-
-    def get_extra(self, request, obj=None, **kwargs):
-        edition = getattr(request, "_edition", None)
-        new = [q for q in (edition.data.get("questions", []) if edition else []) if not q["id"]]
-        return len(new) + 1
 
 
 @admin.register(Consultation)

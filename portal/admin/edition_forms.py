@@ -58,16 +58,6 @@ def publishes(request) -> bool:
     return request.method == "POST" and bool({"_publish_now", "_publish_at"} & set(request.POST))
 
 
-class EditionQuestionFormSet(forms.BaseInlineFormSet):
-    """A consultation's questions as its edition has them (or as they are live)."""
-
-    def get_queryset(self):
-        edition = getattr(self.instance, "_edition", None)
-        if edition is None:
-            return super().get_queryset()
-        return [q for q in question_instances(self.instance, edition.data) if q.pk]
-
-
 class EditionAdminMixin:
     change_form_template = "admin/portal/edition_change_form.html"
 

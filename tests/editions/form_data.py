@@ -13,6 +13,8 @@ class _Form(HTMLParser):
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         name = a.get("name")
+        if "disabled" in a and tag in ("input", "textarea", "select"):
+            return  # a browser does not send a disabled field
         if tag == "input" and name and a.get("type") not in ("submit", "button", "file"):
             if a.get("type") in ("checkbox", "radio") and "checked" not in a:
                 return
