@@ -13,6 +13,7 @@ from django.contrib.auth.models import User
 from portal.content import import_content
 from portal.models import Chapter, Consultation, Feedback
 from tests.conftest import feedback_form_data
+from tests.editions.form_data import form_values
 from tests.servers import TEST_REDIS_URL, gunicorn
 from tests.test_feedback_server import Respondent
 
@@ -84,21 +85,13 @@ def test_an_edit_published_through_one_instance_shows_on_the_other_at_once(two_i
     chapter = Chapter.objects.get(slug="om-veilederen")
     change = f"/admin/portal/chapter/{chapter.pk}/change/"
     _, form = editor.get(first + change)
-    editor.post(
-        first + change,
-        {
-            "csrfmiddlewaretoken": csrf_token(form),
-            "part": chapter.part,
-            "order": chapter.order,
-            "slug": chapter.slug,
-            "title_nb": chapter.title_nb,
-            "lead_nb": "Ny ingress publisert gjennom den første instansen.",
-            "body_nb": chapter.body_nb,
-            "steps": [s.pk for s in chapter.steps.all()],
-            "status": chapter.status,
-        },
-        referer=first + change,
-    )
+    # Publishing through the change form, as a publisher does: the form's own values, a new
+    # lead, and the "Publiser nå" button.
+    data = form_values(form)
+    data["lead_nb"] = ["Ny ingress publisert gjennom den første instansen."]
+    data["_publish_now"] = ["Publiser nå"]
+    data["csrfmiddlewaretoken"] = [csrf_token(form)]
+    editor.post(first + change, data, referer=first + change)
 
     headers, page = reader.get(second + CHAPTER)
     assert "Ny ingress publisert gjennom den første instansen." in page

@@ -23,13 +23,15 @@ class EditionQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(state__in=Edition.PENDING_STATES)
 
+    # Joined on the content type's natural key: no separate content type query on a page.
     def for_object(self, obj):
-        return self.filter(
-            content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk
-        )
+        return self.for_model(type(obj)).filter(object_id=obj.pk)
 
     def for_model(self, model):
-        return self.filter(content_type=ContentType.objects.get_for_model(model))
+        opts = model._meta
+        return self.filter(
+            content_type__app_label=opts.app_label, content_type__model=opts.model_name
+        )
 
     def change_notes(self):
         """Published substantial changes: what readers are told about, the newest first."""
