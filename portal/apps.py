@@ -13,9 +13,15 @@ class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from portal.permissions import name_default_permissions_in_norwegian
         from portal.publishing import services
 
         services.connect_signals()
+        post_migrate.connect(
+            name_default_permissions_in_norwegian, dispatch_uid="norwegian-permission-names"
+        )
         # Django 6.1's empty choice in a select ("- Select an option -"), which its own bokmål
         # catalogue lacks; public forms show it too, so it is the portal's own message.
         model_fields.BLANK_CHOICE_LABEL = _("– Velg –")

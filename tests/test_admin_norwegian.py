@@ -251,3 +251,11 @@ def test_status_is_shown_not_chosen_and_required_choices_have_no_empty_one(
     page = client.get(f"/admin/portal/chapter/{chapter.pk}/change/").text
     assert 'name="status"' not in page and ">Publisert<" in page
     assert '<option value="innledning"' in page and '<option value="" selected' not in page
+
+
+@pytest.mark.django_db
+def test_permissions_are_named_in_norwegian_in_the_group_form():
+    from django.contrib.auth.models import Permission
+
+    assert not Permission.objects.filter(name__startswith="Can ").exists()
+    assert Permission.objects.filter(name="Kan endre kapittel").exists()
