@@ -81,13 +81,21 @@ def _round_or_preview(request, slug):
         raise Http404 from None
 
 
+def _shown_open(request, consultation, moment) -> bool:
+    """Open to answers. A pending edition's preview (staff, never a POST) shows the form it will
+    have within its dates, also for a round not published yet; a draft round shows as closed."""
+    if getattr(consultation, "previewed_edition", None) is not None:
+        return not consultation.opens_after(moment) and not consultation.has_closed_at(moment)
+    return consultation.is_open_at(moment)
+
+
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def consultation_form(request, slug):
     # The moment the request arrived is what counts against the deadline.
     moment = timezone.now()
     consultation = _round_or_preview(request, slug)
-    if not consultation.is_open_at(moment):
+    if not _shown_open(request, consultation, moment):
         return _closed_page(request, consultation, moment)
     params = request.POST if request.method == "POST" else request.GET
     section = sections.resolve_section(params)

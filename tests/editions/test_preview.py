@@ -34,6 +34,24 @@ def test_the_round_s_form_previews_its_pending_edition_for_staff(client, importe
     assert "Er veilederen nyttig?" in page  # the questions it keeps
     live = client.get("/innspill/innspill-veileder/?publisert=1").text
     assert "Innspill til veilederen" in live and "Hva mangler?" not in live
+    # The admin's preview link goes to the round's own form, not the list of rounds.
+    form = client.get(f"/admin/portal/consultation/{consultation.pk}/change/").text
+    assert 'href="/innspill/innspill-veileder/"' in form
+
+
+def test_a_new_round_is_previewed_as_its_form(client, imported, editor):
+    live = Consultation.objects.get()
+    data = snapshot_of(live)
+    data["fields"].update(slug="ny-runde", title_nb="Ny runde")
+    for question in data["questions"]:
+        question["id"] = None
+    services.save_edition(editor, Consultation, data, live=None)
+    assert client.get("/innspill/ny-runde/").status_code == 404
+    client.force_login(editor)
+    page = client.get("/innspill/ny-runde/").text
+    assert "Forhåndsvisning av utgave" in page and "Siden er ikke publisert ennå." in page
+    assert "Ny runde" in page and "Er veilederen nyttig?" in page and "Andre innspill?" in page
+    assert 'id="send-innspill" disabled' in page  # nothing to send it to until it is published
 
 
 def _new(model, user, **fields):
@@ -73,6 +91,7 @@ def test_a_new_chapter_is_previewed_and_the_admin_links_to_its_address(client, i
     assert 'href="/veileder/ny-del/"' in form
     page = client.get("/veileder/ny-del/").text
     assert "Forhåndsvisning av utgave" in page and "Ny ingress." in page
+    assert "Siden er ikke publisert ennå." in page and "?publisert=1" not in page
     assert client.__class__().get("/veileder/ny-del/").status_code == 404
     assert Edition.objects.pending().count() == 1
 
