@@ -1,9 +1,10 @@
 """In real Chromium, one account per group: a Redaktør changes a published chapter's lead and
 saves a draft; the public page (a fresh, anonymous browser) is unchanged, the editor sees the
 edition at the page's own address with the preview banner; a Publisist publishes it with a
-note; the public page then shows the new lead. axe (WCAG 2.1 A and AA) finds nothing on the
-change form with its edition, the edition's own page, the preview, the compare page and the
-history pages, at 1280 and 375 px."""
+note; the public page then shows the new lead. A round's form with its edition and a new step
+are previewed too. axe (WCAG 2.1 A and AA) finds nothing on the change form with its edition,
+the edition's own page, the previews, the compare page and the history pages, at 1280 and
+375 px."""
 
 import pytest
 from django.conf import global_settings
@@ -11,9 +12,12 @@ from django.contrib.auth.models import Group, User
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.content import import_content
-from portal.models import Chapter, Edition
+from portal.editions import services
+from portal.editions.snapshot import snapshot_of
+from portal.models import Chapter, Consultation, Edition, ProcessStep
 from tests.browser import test_admin_editor_csp as csp
 from tests.browser.test_reading import WCAG_21_AA
+from tests.editions.helpers import edited
 from tests.servers import gunicorn
 
 # serialized_rollback: the groups and their permissions come from migrations, which a flush
@@ -159,7 +163,26 @@ def test_an_editor_s_draft_is_previewed_and_goes_live_when_a_publisher_publishes
     assert editor.locator(".edition-diff ins").count() >= 1
     violations += axe_at_both_widths(editor, f"{server}/admin/portal/edition/{edition.pk}/change/")
 
-    # The Publisist publishes it, with a note.
+    # The previews that had no place before: a round's form with its edition, a new step.
+    consultation = Consultation.objects.get()
+    services.save_edition(
+        redaktor.user,
+        Consultation,
+        edited(consultation, title_nb="Innspill til ny veileder"),
+        live=consultation,
+        base_version=consultation.version,
+    )
+    step = snapshot_of(ProcessStep(slug="forankring", order=2, name_nb="Forankring"))
+    services.save_edition(redaktor.user, ProcessStep, step, live=None)
+    for path, shows in (
+        ("/innspill/innspill-veileder/", "Innspill til ny veileder"),
+        ("/steg/forankring/", "Steg 2 av 2"),
+    ):
+        violations += axe_at_both_widths(editor, f"{server}{path}")
+        assert editor.locator(".preview-notice").count() == 1
+        assert shows.lower() in editor.locator("main").inner_text().lower()  # CSS capitals
+
+    # The Publisist publishes the chapter's edition, with a note.
     publisher = new_page()
     log_in(publisher, server, publisist)
     publisher.goto(change)
@@ -169,7 +192,9 @@ def test_an_editor_s_draft_is_previewed_and_goes_live_when_a_publisher_publishes
     publisher.get_by_text("Endringen er publisert.").wait_for()
     assert public_lead(new_page, address) == NEW_LEAD
     chapter.refresh_from_db()
-    assert chapter.lead_nb == NEW_LEAD and not Edition.objects.pending().exists()
+    assert (
+        chapter.lead_nb == NEW_LEAD and not Edition.objects.pending().for_object(chapter).exists()
+    )
 
     # History: the list and a version page, with their diffs.
     history = f"{server}/admin/portal/chapter/{chapter.pk}/history/"
