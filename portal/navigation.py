@@ -36,6 +36,15 @@ class ReadingOrder:
         return previous, following
 
     @staticmethod
+    def inserted(
+        entries: tuple[Entry, ...], index: int, slug: str, title: str, url: str
+    ) -> tuple[Entry, ...]:
+        """The entries with one more (a new object's staff preview) at `index`, renumbered."""
+        rows = [(e.slug, e.title, e.url) for e in entries]
+        rows.insert(min(index, len(rows)), (slug, title, url))
+        return tuple(Entry(s, t, u, number) for number, (s, t, u) in enumerate(rows, 1))
+
+    @staticmethod
     def find(entries: tuple[Entry, ...], slug: str) -> Entry | None:
         return next((entry for entry in entries if entry.slug == slug), None)
 

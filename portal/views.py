@@ -2,7 +2,7 @@ import functools
 
 from django.conf import settings
 from django.db import connection
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -131,8 +131,10 @@ def _step_in_sequence(request, slug):
     step = _one(request, ProcessStep.objects, slug)
     steps = reading_order(drafts=_previews_drafts(request)).steps
     entry = ReadingOrder.find(steps, slug)
-    if entry is None:  # a new step's preview: not in the reading order yet
-        raise Http404
+    if entry is None:  # a new step's preview (staff only): put where its order will put it
+        before = ProcessStep.objects.filter(order__lte=step.order or 0).count()
+        steps = ReadingOrder.inserted(steps, before, slug, step.name, step.get_absolute_url())
+        entry = ReadingOrder.find(steps, slug)
     return step, steps, entry
 
 

@@ -200,11 +200,12 @@ class EditionAdminMixin:
     def _preview_url(self, obj, edition) -> str:
         if edition is None:
             return ""
-        if obj is not None and obj.pk and hasattr(obj, "get_absolute_url"):
-            return obj.get_absolute_url()
-        slug = edition.data.get("fields", {}).get("slug")
-        if slug and hasattr(self.model, "get_absolute_url"):
-            return self.model(slug=slug).get_absolute_url()
+        if obj is None or not obj.pk:
+            slug = edition.data.get("fields", {}).get("slug")
+            obj = self.model(slug=slug) if slug else None
+        for method in ("get_preview_url", "get_absolute_url"):
+            if obj is not None and hasattr(obj, method):
+                return getattr(obj, method)()
         return ""
 
     def _snapshot(self, request, form, formsets) -> dict:

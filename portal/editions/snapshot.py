@@ -189,6 +189,9 @@ def preview_object(edition):
         cache[field.name] = field.related_model.objects.filter(pk__in=pks)
     if has_questions(model):
         rows = question_instances(obj, edition.data)
+        for number, question in enumerate(rows, 1):
+            if question.pk is None:  # a new question: a key of its own in the previewed form
+                question.pk = -number
         queryset = ConsultationQuestion.objects.none()
         queryset._result_cache, queryset._prefetch_done = rows, True
         cache["questions"] = queryset

@@ -4,11 +4,13 @@ round is open), the fields in forms.py, the sections in sections.py."""
 import math
 from urllib.parse import urlencode
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from portal.editions import preview
 from portal.feedback import sections, services
 from portal.feedback.forms import FeedbackForm
 from portal.models import Consultation, Feedback
@@ -65,16 +67,35 @@ def feedback_index(request):
     )
 
 
+def _round_or_preview(request, slug):
+    """The round at `slug`. Staff preview a draft round, and a pending edition of a round (new
+    or live) as it will look (portal.editions.preview); an answer is always to the live round."""
+    consultations = Consultation.objects.prefetch_related("questions")
+    if not is_verified_staff(request.user):
+        return get_object_or_404(consultations.published(), slug=slug)
+    if request.method == "POST":
+        return get_object_or_404(consultations, slug=slug)
+    try:
+        return preview.find(request.GET, consultations, slug, staff=True)
+    except preview.Removed:
+        raise Http404 from None
+
+
+def _shown_open(request, consultation, moment) -> bool:
+    """Open to answers. A pending edition's preview (staff, never a POST) shows the form it will
+    have within its dates, also for a round not published yet; a draft round shows as closed."""
+    if getattr(consultation, "previewed_edition", None) is not None:
+        return not consultation.opens_after(moment) and not consultation.has_closed_at(moment)
+    return consultation.is_open_at(moment)
+
+
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def consultation_form(request, slug):
     # The moment the request arrived is what counts against the deadline.
     moment = timezone.now()
-    consultations = Consultation.objects.prefetch_related("questions")
-    if not is_verified_staff(request.user):  # staff preview a draft round at its own address
-        consultations = consultations.published()
-    consultation = get_object_or_404(consultations, slug=slug)
-    if not consultation.is_open_at(moment):
+    consultation = _round_or_preview(request, slug)
+    if not _shown_open(request, consultation, moment):
         return _closed_page(request, consultation, moment)
     params = request.POST if request.method == "POST" else request.GET
     section = sections.resolve_section(params)

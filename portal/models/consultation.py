@@ -69,6 +69,10 @@ class Consultation(Publishable):
     def get_absolute_url(self) -> str:
         return reverse("portal:feedback_index")
 
+    def get_preview_url(self) -> str:
+        """Where staff preview this round (and its pending edition): its own form."""
+        return reverse("portal:feedback_form", args=[self.slug])
+
     def is_open_at(self, moment) -> bool:
         return self.is_published and not self.opens_after(moment) and not self.has_closed_at(moment)
 
