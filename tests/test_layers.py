@@ -9,7 +9,14 @@ PORTAL = Path(__file__).resolve().parent.parent / "portal"
 
 # Each layer may import its own and lower layers only.
 LAYERS = [
-    {"portal.models", "portal.translation", "portal.staff", "portal.http", "portal.json_logging"},
+    {
+        "portal.models",
+        "portal.translation",
+        "portal.staff",
+        "portal.http",
+        "portal.json_logging",
+        "portal.permissions",
+    },
     {
         "portal.markdown",
         "portal.diff",
