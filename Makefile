@@ -42,8 +42,9 @@ database: install
 	@$(PY) scripts/ensure_database.py
 
 # The portal's own words in bokmål and nynorsk: locale/*/LC_MESSAGES/django.po, compiled here (the
-# .mo files are never committed). Needs gettext's msgfmt (Debian: apt-get install gettext).
+# .mo files are never committed). Needs gettext's msgfmt, installed from Debian when missing.
 messages: install
+	@command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext)
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules --verbosity 0
 
 setup: database messages
