@@ -21,7 +21,7 @@ import time
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache, caches
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
@@ -29,8 +29,6 @@ from django.utils.http import http_date
 from portal.publishing import version as content_version
 
 STORED_HEADERS = ("Content-Type", "Content-Language", "Content-Disposition")
-# In front of a shared (Redis) cache, each process keeps the pages it served lately.
-LOCAL_ALIAS = "pages"
 
 
 def public_page(view=None, *, vary: tuple[str, ...] = ()):
@@ -53,14 +51,23 @@ def dont_store(response):
     return response
 
 
-def _local_cache():
-    return caches[LOCAL_ALIAS] if settings.REDIS_URL else None
+class _NotStored(Exception):
+    pass
+
+
+# In front of the shared cache, each process keeps the pages it served lately, unpickled. Keys
+# carry the content version, so an entry here is never stale. A miss raises, because lru_cache
+# remembers only what a call returns: a page stored a moment later is found on the next request.
+@functools.lru_cache(maxsize=256)
+def _stored_entry(key: str) -> tuple:
+    entry = cache.get(key)
+    if entry is None:
+        raise _NotStored
+    return entry
 
 
 def clear_local() -> None:
-    local = _local_cache()
-    if local is not None:
-        local.clear()
+    _stored_entry.cache_clear()
 
 
 def _normalised_path(request) -> str:
@@ -130,14 +137,10 @@ class PageCacheMiddleware:
         request.get_host()  # raises DisallowedHost (400) before any cached page is served
         version = content_version.current()
         key = _page_key(request, version)
-        local = _local_cache()
-        entry = local.get(key) if local is not None else None
-        if entry is None:
-            entry = cache.get(key)
-            if entry is not None and local is not None:
-                local.set(key, entry, _lifetime(settings.PAGE_CACHE_TIMEOUT, version))
-        if entry is not None:
-            return self._from_entry(request, entry, version)
+        try:
+            return self._from_entry(request, _stored_entry(key), version)
+        except _NotStored:
+            pass
         response = self.get_response(request)
         if not _may_store(request, response):
             return response
@@ -149,8 +152,6 @@ class PageCacheMiddleware:
         timeout = _lifetime(settings.PAGE_CACHE_TIMEOUT, version)
         if timeout:
             cache.set(key, entry, timeout)
-            if local is not None:
-                local.set(key, entry, timeout)
         _public_headers(response, etag, last_modified, version)
         response["X-Page-Cache"] = "miss"
         return get_conditional_response(

@@ -147,13 +147,6 @@ if REDIS_URL:
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "veileder"),
             "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 2},
         },
-        # Each process keeps the pages it served lately in front of Redis (portal/cache.py):
-        # entries are keyed on the content version, so none is ever stale.
-        "pages": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "pages",
-            "OPTIONS": {"MAX_ENTRIES": 256},
-        },
     }
 else:
     CACHES = {

@@ -11,6 +11,7 @@ so the page cache adds to its key how many of those moments have passed (see `cl
 """
 
 import bisect
+import functools
 import os
 import secrets
 import time
@@ -32,6 +33,7 @@ class ContentVersion:
         return ":".join((self.token, *map(str, self.boundaries)))
 
     @classmethod
+    @functools.lru_cache(maxsize=8)  # every request decodes the same few values
     def decode(cls, text: str) -> "ContentVersion":
         token, *rest = text.strip().split(":")
         try:
