@@ -230,12 +230,12 @@ def main() -> int:
 
     from django.db import connection
 
-    from portal.search import KINDS
+    from portal.search import DOCUMENT_TABLES
 
     with connection.cursor() as cursor:
         total = 0
-        for kind in KINDS:
-            cursor.execute(f"SELECT count(*) FROM {kind.model._meta.db_table}")
+        for table in DOCUMENT_TABLES:
+            cursor.execute(f"SELECT count(*) FROM {table}")
             total += cursor.fetchone()[0]
 
     timings = measure(args.rounds)

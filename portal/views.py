@@ -25,6 +25,7 @@ from portal.models import (
 )
 from portal.navigation import ReadingOrder, reading_order
 from portal.publishing import visible, with_relations
+from portal.search import KINDS_BY_PARAM
 from portal.search import search as run_search
 from portal.staff import is_verified_staff
 
@@ -274,7 +275,10 @@ def search(request):
         page = int(request.GET.get("side", "1"))
     except ValueError:
         page = 1
-    results = run_search(request.GET.get("q"), page=min(max(page, 1), 1000))
+    kind = KINDS_BY_PARAM.get(request.GET.get("type", ""))
+    results = run_search(
+        request.GET.get("q"), page=min(max(page, 1), 1000), kind=kind.key if kind else None
+    )
     return render(request, "portal/search.html", {"results": results})
 
 

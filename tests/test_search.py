@@ -8,7 +8,7 @@ from django.utils import translation
 
 from portal import search
 from portal.content import import_content
-from portal.models import Chapter, ExampleCase, GlossaryTerm, Page, Status
+from portal.models import Chapter, ExampleCase, GlossaryTerm, Page, ProcessStep, Status
 
 pytestmark = pytest.mark.django_db
 
@@ -289,3 +289,112 @@ def test_a_bokmal_reader_gets_bokmal_titles_and_a_nynorsk_reader_bokmal_where_ny
     assert "Planarbeid" in titles(search.search("strategi"))
     with translation.override("nn"):
         assert "Om veilederen" in titles(search.search("veilederen")), "no nynorsk title"
+
+
+# --- Acronyms, near words and "Mente du" -------------------------------------------------------
+
+
+@pytest.fixture
+def acronyms(corpus, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        chapter("ris", "Om strategien", "Fylket skriver en RIS3-strategi for neste periode.")
+        chapter("risiko", "Risiko", "All utvikling har en risiko, og risikoen må deles.")
+        chapter("oppdiktet", "Et tenkt fylke", "Eksempelet er oppdiktet fra ende til annen.")
+        chapter("oppdrag", "Fylkets rolle", "Fylket har et oppdrag fra staten.")
+        chapter("edp", "Oppdagelser", "Den entreprenørielle oppdagelsesprosessen (EDP) er åpen.")
+
+
+def test_an_acronym_matches_only_documents_that_contain_it(acronyms):
+    found = search.search("RIS3")
+    assert titles(found) == ["Om strategien"], "no widening to risiko"
+    assert "<mark>" in found.hits[0].snippet
+    assert titles(search.search("ris3")) == ["Om strategien"], "a word with a digit is exact too"
+
+
+def test_a_short_acronym_is_still_found(acronyms):
+    assert titles(search.search("EDP")) == ["Oppdagelser"]
+
+
+def test_a_known_word_is_never_widened_to_words_spelled_like_it(acronyms):
+    found = search.search("oppdrag")
+    assert "Et tenkt fylke" not in titles(found), "oppdiktet is not oppdrag"
+    assert all("oppdiktet" not in hit.snippet for hit in found.hits)
+    assert found.suggestion == "" and not any(hit.near for hit in found.hits)
+
+
+def test_a_typo_is_corrected_with_a_suggestion_and_near_words_are_not_marked(acronyms):
+    found = search.search("strtegi")
+    assert found.precise_total == 0 and found.hits and found.only_near
+    assert found.suggestion == "strategi"
+    assert all(hit.near for hit in found.hits)
+    assert all("<mark>" not in hit.snippet for hit in found.hits), "not the word searched"
+
+
+def test_the_suggestion_is_offered_as_a_link_on_the_page(client, acronyms):
+    html = client.get("/sok/", {"q": "strtegi"}).text
+    assert 'Mente du <a href="?q=strategi">«strategi»</a>?' in html
+    assert "Ingen treff for «strtegi». Under ser du treff på ord som ligner." in html
+    assert "Mente du" not in client.get("/sok/", {"q": "strategi"}).text
+
+
+def test_a_word_found_in_a_compound_is_marked(corpus):
+    hit = next(h for h in search.search("utvikling").hits if h.title == "Arbeid i regionen")
+    assert "<mark>næringsutvikling</mark>" in hit.snippet and not hit.near
+
+
+# --- Title first, filters, workshop sheets -----------------------------------------------------
+
+
+def test_a_title_that_is_the_query_comes_first(corpus, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        for number in range(3):
+            chapter(f"om-strategi-{number}", f"Arbeid {number}", "Strategi, strategi og strategi.")
+    assert titles(search.search("planarbeid"))[0] == "Planarbeid"
+    with django_capture_on_commit_callbacks(execute=True):
+        GlossaryTerm.objects.create(
+            slug="regional-strategi",
+            term="Regional strategi",
+            definition="En strategi for regionen.",
+            status=Status.PUBLISHED,
+        )
+    assert titles(search.search("regional strategi"))[0] == "Regional strategi", "a term"
+
+
+def test_results_can_be_filtered_by_kind_with_counts(client, corpus):
+    everything = search.search("regionen")
+    counts = {count.kind.key: count.count for count in everything.counts}
+    assert sum(counts.values()) == everything.total == everything.all_total
+    terms = search.search("regionen", kind="term")
+    assert {hit.kind.key for hit in terms.hits} == {"term"}
+    assert terms.total == counts["term"] and terms.all_total == everything.total
+
+    html = client.get("/sok/", {"q": "regionen", "type": "begrep"}).text
+    chosen = 'type=begrep" aria-current="page">Begreper <span class="search-filters__count">'
+    assert f"{chosen}({counts['term']})" in html
+    labels = re.findall(r'<span class="ds-tag"[^>]*>([^<]+)</span>', html)
+    assert labels == ["Begrep"] * counts["term"]
+    for unknown in ("ukjent", "", "<script>"):
+        response = client.get("/sok/", {"q": "regionen", "type": unknown})
+        assert response.status_code == 200
+        assert f"{everything.total} treff for «regionen»" in response.text
+
+
+def test_the_pager_keeps_the_filter(client, corpus):
+    for number in range(25):
+        chapter(f"tema-{number}", f"Sjømat nummer {number}", "Om sjømat.", order=30 + number)
+    html = client.get("/sok/", {"q": "sjømat", "type": "kapittel"}).text
+    assert "?q=sj%C3%B8mat&amp;type=kapittel&amp;side=2" in html
+
+
+def test_the_workshop_sheets_are_found_by_arbeidsark(corpus):
+    found = search.search("arbeidsark")
+    sheets = [hit for hit in found.hits if hit.kind.key == "sheet"]
+    assert len(sheets) == ProcessStep.objects.filter(status=Status.PUBLISHED).count() > 0
+    analyse = search.search("arbeidsark analyse").hits[0]
+    assert (analyse.title, analyse.url) == ("Arbeidsark: Analyse", "/steg/analyse/arbeidsark/")
+
+
+def test_a_nynorsk_reader_gets_nynorsk_labels(client, corpus):
+    html = client.get("/nn/sok/", {"q": "nisje"}).text
+    assert '<span class="ds-tag" data-color="neutral">Omgrep</span>' in html
+    assert "Meinte du" not in html
