@@ -192,12 +192,19 @@ def measure(rounds: int) -> dict[str, list[float]]:
 def index_in_use() -> str:
     from django.db import connection
 
-    from portal import search
+    from portal.search.statement import SEARCH_SQL
 
     with connection.cursor() as cursor:
         cursor.execute(
-            "EXPLAIN " + search.SEARCH_SQL["nb"],
-            {"query": "strategi", "expand": "strategi", "limit": 20, "offset": 0},
+            "EXPLAIN " + SEARCH_SQL["nb"],
+            {
+                "query": "strategi",
+                "tokens": ["strategi"],
+                "title": "strategi",
+                "kind": None,
+                "limit": 20,
+                "offset": 0,
+            },
         )
         plan = "\n".join(row[0] for row in cursor.fetchall())
     used = sorted(set(re.findall(r"Bitmap Index Scan on (\w+_search)\b", plan)))

@@ -66,6 +66,12 @@ def test_the_results_a_planner_expects_come_first(guide):
     assert len(EXPECTED) >= 25
 
 
+@pytest.fixture(autouse=True)
+def bokmal():
+    with translation.override("nb"):
+        yield
+
+
 def test_acronyms_find_only_what_holds_them_and_typos_are_corrected(guide):
     for hit in search.search("EDP").hits:
         assert "<mark>EDP</mark>" in hit.snippet, hit.title

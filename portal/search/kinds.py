@@ -36,11 +36,9 @@ class Kind:
         return self.model._meta.db_table
 
 
-# A sheet is found by the word "arbeidsark" (title weight) and by its step's name.
-_SHEET_VECTOR = (
-    "(setweight(to_tsvector('norwegian', 'arbeidsark'), 'A') || setweight(to_tsvector("
-    "'norwegian', coalesce(d.name_nb, '') || ' ' || coalesce(d.name_nn, '')), 'B'))"
-)
+# A sheet is found by the word "arbeidsark" and by its step's name (the title-weight lexemes of
+# the stored vector): joining stored vectors costs no parsing per row.
+_SHEET_VECTOR = "('arbeidsark:1A'::tsvector || ts_filter(d.search_head, '{a}'))"
 
 KINDS = (
     Kind(

@@ -31,6 +31,9 @@ FEW_EXACT = 5
 # costs more than the 25 ms a search may take, and where a very common word stands in the body
 # says little about which document the reader wants.
 MAX_FULLY_RANKED = 1000
+# A title that is the query lifts its document above the others among the best ranked this many
+# (a title match weighs A, so it is among them): comparing titles for every match costs more.
+TITLE_CANDIDATES = 100
 
 
 def _rank(vector: str) -> str:
@@ -53,8 +56,27 @@ def _published(kind) -> str:
 def _title_bonus(kind) -> str:
     title = kind.title_field
     return (
-        f"CASE WHEN lower(d.{title}_nb) = %(title)s OR lower(d.{title}_nn) = %(title)s THEN 2 "  # noqa: S608
-        f"WHEN {kind.head} @@ (SELECT in_title FROM q) THEN 1 ELSE 0 END"
+        f"WHEN '{kind.key}' THEN (SELECT "  # noqa: S608
+        f"CASE WHEN lower(d.{title}_nb) = %(title)s OR lower(d.{title}_nn) = %(title)s THEN 2 "
+        f"WHEN {kind.head} @@ (SELECT in_title FROM q) THEN 1 ELSE 0 END "
+        f"FROM {kind.table} AS d WHERE d.id = numbered.id)"
+    )
+
+
+# Which matches are precise, only when near words widened the query, and through the GIN index:
+# reading every match's whole stored vector is what ranking on title and lead avoids.
+_PRECISE_IDS = "\n        UNION ALL ".join(
+    f"SELECT '{kind.key}' AS kind, d.id FROM {kind.table} AS d "  # noqa: S608
+    f"WHERE (SELECT widened FROM q) AND {kind.vector} @@ (SELECT precise FROM q) "
+    f"AND {_published(kind)}"
+    for kind in KINDS
+)
+
+
+def _is_precise(kind) -> str:
+    return (
+        f"(NOT (SELECT widened FROM q) OR ('{kind.key}', d.id) IN "  # noqa: S608
+        "(SELECT kind, id FROM precise_ids))"
     )
 
 
@@ -64,16 +86,21 @@ _EXACT_COUNT = " + ".join(
     for kind in KINDS
 )
 
+
+def _bonuses() -> str:
+    return "\n            ".join(_title_bonus(kind) for kind in KINDS)
+
+
 _MATCHES = "\n        UNION ALL ".join(
     f"SELECT '{kind.key}' AS kind, d.id, {_rank(kind.head)} AS head_rank, "  # noqa: S608
-    f"{kind.vector} @@ (SELECT precise FROM q) AS precise, {_title_bonus(kind)} AS bonus "
+    f"{_is_precise(kind)} AS precise "
     f"FROM {kind.table} AS d "
     f"WHERE {kind.vector} @@ (SELECT wide FROM q) AND {_published(kind)}"
     for kind in KINDS
 )
 
 _FULLY_RANKED = "\n        UNION ALL ".join(
-    f"SELECT m.kind, m.id, m.precise, m.bonus, {_rank(kind.vector)} AS rank "  # noqa: S608
+    f"SELECT m.kind, m.id, m.precise, {_rank(kind.vector)} AS rank "  # noqa: S608
     f"FROM matches AS m JOIN {kind.table} AS d ON d.id = m.id "
     f"WHERE m.kind = '{kind.key}' AND (SELECT sum(n) FROM counted) <= {MAX_FULLY_RANKED}"
     for kind in KINDS
@@ -128,6 +155,7 @@ WITH tokens AS (
     SELECT exact, precise,
            coalesce(precise || (SELECT portal_tsquery_or_agg(plainto_tsquery('simple', word))
                                 FROM near_words), precise) AS wide,
+           EXISTS (SELECT 1 FROM near_words) AS widened,
            in_title
     FROM (
         SELECT exact,
@@ -143,6 +171,8 @@ WITH tokens AS (
                ) AS in_title
         FROM terms
     ) AS built
+), precise_ids AS MATERIALIZED (
+        {_PRECISE_IDS}
 ), matches AS MATERIALIZED (
         {_MATCHES}
 ), counted AS MATERIALIZED (
@@ -162,18 +192,27 @@ SELECT
     {_shown(language)}
     END
 FROM (SELECT 1) AS always LEFT JOIN LATERAL (
-    SELECT ranked.kind, ranked.id, ranked.precise, ranked.bonus, ranked.rank
+    SELECT scored.kind, scored.id, scored.precise, scored.bonus, scored.n
     FROM (
-        SELECT kind, id, precise, bonus, rank FROM fully_ranked
-        UNION ALL
-        SELECT kind, id, precise, bonus, head_rank FROM matches
-        WHERE (SELECT sum(n) FROM counted) > {MAX_FULLY_RANKED}
-    ) AS ranked
-    WHERE %(kind)s::text IS NULL OR ranked.kind = %(kind)s::text
-    ORDER BY ranked.bonus DESC, ranked.precise DESC, ranked.rank DESC, ranked.kind, ranked.id
+        SELECT numbered.*, CASE WHEN numbered.n > {TITLE_CANDIDATES} THEN 0 ELSE CASE numbered.kind
+            {_bonuses()}
+            END END AS bonus
+        FROM (
+            SELECT ranked.*,
+                   row_number() OVER (ORDER BY precise DESC, rank DESC, kind COLLATE "C", id) AS n
+            FROM (
+                SELECT kind, id, precise, rank FROM fully_ranked
+                UNION ALL
+                SELECT kind, id, precise, head_rank FROM matches
+                WHERE (SELECT sum(n) FROM counted) > {MAX_FULLY_RANKED}
+            ) AS ranked
+            WHERE %(kind)s::text IS NULL OR ranked.kind = %(kind)s::text
+        ) AS numbered
+    ) AS scored
+    ORDER BY scored.bonus DESC, scored.n
     LIMIT %(limit)s OFFSET %(offset)s
 ) AS page ON true
-ORDER BY page.bonus DESC, page.precise DESC, page.rank DESC, page.kind, page.id
+ORDER BY page.bonus DESC, page.n
 """  # noqa: S608
 
 
