@@ -16,6 +16,8 @@ LAYERS = [
         "portal.http",
         "portal.json_logging",
         "portal.permissions",
+        "portal.workspace.factors",
+        "portal.workspace.chart",
     },
     {
         "portal.markdown",
@@ -46,6 +48,7 @@ LAYERS = [
         "portal.context_processors",
         "portal.apps",
         "portal.outage",
+        "portal.workspace",  # the rest of the package; factors and chart are in the first layer
     },
 ]
 
