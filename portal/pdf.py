@@ -42,10 +42,12 @@ from portal.models import (
 )
 from portal.publishing.relations import with_relations
 from portal.publishing.version import content_version
+from portal.workspace.factors import default_path as factors_path
+from portal.workspace.factors import factors_for_step
 
 logger = logging.getLogger(__name__)
 
-STYLESHEETS = ("portal/css/print.css", "portal/css/pdf.css")
+STYLESHEETS = ("portal/css/print.css", "portal/css/pdf.css", "portal/css/pdf-assessment.css")
 FONT_FILES = (
     # (file in @fontsource-variable/inter, style, unicode-range)
     ("inter-latin-wght-normal.woff2", "normal", "U+0000-00FF,U+0131,U+0152-0153,U+2000-206F"),
@@ -88,6 +90,21 @@ def workshop_sheet(step: ProcessStep) -> Document:
     )
 
 
+def assessment_sheet(step: ProcessStep) -> Document:
+    """The blank scoring grid of the step's critical factors (content/assessment.yaml)."""
+    return Document(
+        f"vurderingsskjema-steg-{step.order}-{step.slug}",
+        "pdf/assessment_sheet.html",
+        lambda: {
+            "step": step,
+            "total": ProcessStep.objects.published().count(),
+            "factors": factors_for_step(step.slug),
+        },
+        "assessment_sheet",
+        step.slug,
+    )
+
+
 def document(kind: str, slug: str = "") -> Document | None:
     """The document a task names by kind and slug; None when it is not published (any more)."""
     if kind == "guide":
@@ -98,16 +115,22 @@ def document(kind: str, slug: str = "") -> Document | None:
     if kind == "workshop_sheet":
         step = ProcessStep.objects.published().filter(slug=slug).first()
         return workshop_sheet(step) if step else None
+    if kind == "assessment_sheet":
+        step = ProcessStep.objects.published().filter(slug=slug).first()
+        return assessment_sheet(step) if step else None
     return None
 
 
 def published_documents() -> list[Document]:
-    """Every PDF the published content has: the guide, the short version, the workshop sheets."""
+    """Every PDF the published content has: the guide, the short version, the workshop sheets
+    and the assessment sheets."""
     documents = [guide()]
     short = Page.objects.published().filter(slug=SHORT_VERSION_SLUG).first()
     if short:
         documents.append(short_version(short))
-    documents += [workshop_sheet(step) for step in ProcessStep.objects.published()]
+    steps = list(ProcessStep.objects.published())
+    documents += [workshop_sheet(step) for step in steps]
+    documents += [assessment_sheet(s) for s in steps if factors_for_step(s.slug)]
     return documents
 
 
@@ -142,6 +165,8 @@ def _layout_digest() -> str:
         digest.update(path.read_bytes())
     for name in STYLESHEETS:
         digest.update(Path(finders.find(name)).read_bytes())
+    # The assessment sheets print the factors, which are a file in content/, not the database.
+    digest.update(factors_path().read_bytes())
     return digest.hexdigest()
 
 

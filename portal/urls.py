@@ -19,6 +19,12 @@ urlpatterns = [
     path("steg/<slug:slug>/", views.step_detail, name="step_detail"),
     path("steg/<slug:slug>/arbeidsark/", views.workshop_sheet, name="workshop_sheet"),
     path("steg/<slug:slug>/arbeidsark.pdf", views.workshop_sheet_pdf, name="workshop_sheet_pdf"),
+    path("steg/<slug:slug>/vurderingsskjema/", views.assessment_sheet, name="assessment_sheet"),
+    path(
+        "steg/<slug:slug>/vurderingsskjema.pdf",
+        views.assessment_sheet_pdf,
+        name="assessment_sheet_pdf",
+    ),
     path("eksempler/", views.example_list, name="example_list"),
     path("eksempler/<slug:slug>/", views.example_detail, name="example_detail"),
     path("begreper/", views.glossary, name="glossary"),

@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from portal import pdf, tasks
+from portal import markdown, pdf, tasks
 from portal.cache import dont_store, public_page
 from portal.editions import preview
 from portal.filters import filter_examples
@@ -28,6 +28,7 @@ from portal.publishing import visible, with_relations
 from portal.search import KINDS_BY_PARAM
 from portal.search import search as run_search
 from portal.staff import is_verified_staff
+from portal.workspace.factors import factors_for_step
 
 RELATED_EXAMPLES = 4
 
@@ -174,6 +175,24 @@ def workshop_sheet(request, slug):
     )
 
 
+@public_page
+@shows_removals
+def assessment_sheet(request, slug):
+    """The blank scoring grid of a step's critical factors, to print for a workshop."""
+    step, steps, entry = _step_in_sequence(request, slug)
+    sections = {heading.anchor: heading.title for heading in markdown.render(step.body).toc}
+    return render(
+        request,
+        "portal/assessment_sheet.html",
+        {
+            "step": step,
+            "position": entry.number,
+            "total": len(steps),
+            "factors": [(f, sections.get(f.guide_anchor, "")) for f in factors_for_step(slug)],
+        },
+    )
+
+
 PDF_RETRY_AFTER = 20  # seconds: a build of the whole guide takes 5-10
 
 
@@ -202,6 +221,13 @@ def workshop_sheet_pdf(request, slug):
     step = get_object_or_404(ProcessStep.objects.published(), slug=slug)
     title = gettext("Arbeidsark for %(name)s") % {"name": step.name}
     return _pdf_response(request, pdf.workshop_sheet(step), title)
+
+
+@require_GET
+def assessment_sheet_pdf(request, slug):
+    step = get_object_or_404(ProcessStep.objects.published(), slug=slug)
+    title = gettext("Vurderingsskjema for %(name)s") % {"name": step.name}
+    return _pdf_response(request, pdf.assessment_sheet(step), title)
 
 
 @require_GET

@@ -112,9 +112,23 @@ def test_a_workshop_sheet_pdf_has_every_question(client, imported):
     assert "Hva er vi gode på?" in text and "Hvem vet mest om det?" in text
 
 
+def test_an_assessment_sheet_pdf_has_the_steps_factors_and_levels(client, imported):
+    from portal.workspace.factors import factors_for_step
+
+    built(pdf.assessment_sheet(ProcessStep.objects.get(slug="analyse")))
+    reader = read(client.get("/steg/analyse/vurderingsskjema.pdf"))
+    text = " ".join(text_of(reader).split())
+    assert "VURDERINGSSKJEMA · STEG 1 AV 1" in text
+    for factor in factors_for_step("analyse"):
+        assert factor.title_nb in text and factor.question_nb in text
+        assert all(level.text_nb in text for level in factor.levels), factor.key
+    assert "Hva gjør vi videre?" in text
+
+
 def test_no_pdf_of_a_draft(client, imported):
     ProcessStep.objects.filter(slug="analyse").update(status=Status.DRAFT)
     assert client.get("/steg/analyse/arbeidsark.pdf").status_code == 404
+    assert client.get("/steg/analyse/vurderingsskjema.pdf").status_code == 404
     assert client.get("/kortversjon.pdf").status_code == 404, "no published short version"
 
 
@@ -133,9 +147,12 @@ def counted_builds(monkeypatch):
 SHEET = "/steg/analyse/arbeidsark.pdf"
 
 
-def pending_builds(slug="analyse"):
+def pending_builds(slug="analyse", kind="workshop_sheet"):
     return DBTaskResult.objects.filter(
-        queue_name="pdf", status=TaskResultStatus.READY, args_kwargs__args__1=slug
+        queue_name="pdf",
+        status=TaskResultStatus.READY,
+        args_kwargs__args__0=kind,
+        args_kwargs__args__1=slug,
     )
 
 
@@ -175,15 +192,20 @@ def test_the_worker_builds_it_and_then_it_is_served(client, imported, counted_bu
 def test_every_content_change_schedules_the_builds_once(imported, run_tasks, counted_builds):
     queued = DBTaskResult.objects.filter(queue_name="pdf", status=TaskResultStatus.READY)
     assert sorted(r.args_kwargs["args"][0] for r in queued) == [
+        "assessment_sheet",
         "guide",
         "workshop_sheet",
     ], "the import asked for every published PDF"
     step = ProcessStep.objects.get(slug="analyse")
     step.questions += "\nEt nytt spørsmål?"
     step.save()
-    assert queued.count() == 2, "the queued builds will build the newest content: none added"
+    assert queued.count() == 3, "the queued builds will build the newest content: none added"
     run_tasks("pdf")
-    assert sorted(counted_builds) == ["arbeidsark-steg-1-analyse", "smart-spesialisering-veileder"]
+    assert sorted(counted_builds) == [
+        "arbeidsark-steg-1-analyse",
+        "smart-spesialisering-veileder",
+        "vurderingsskjema-steg-1-analyse",
+    ]
 
 
 def test_after_an_edit_the_old_pdf_is_served_until_the_new_one_is_built(
@@ -224,9 +246,10 @@ def test_the_build_command_makes_every_pdf_ahead(imported, counted_builds):
         "arbeidsark-steg-1-analyse",
         "smart-spesialisering-kortversjon",
         "smart-spesialisering-veileder",
+        "vurderingsskjema-steg-1-analyse",
     ]
     call_command("build_pdfs", stdout=io.StringIO())
-    assert len(counted_builds) == 3, "nothing is built twice"
+    assert len(counted_builds) == 4, "nothing is built twice"
 
 
 def test_the_pdf_fetches_nothing_from_the_network(settings):

@@ -18,8 +18,8 @@ from portal.workspace.factors import (
     load_factors,
 )
 
-REAL_FILE = Path(settings.BASE_DIR) / "content" / "assessment.yaml"
-STEP_FILES = sorted((Path(settings.BASE_DIR) / "content" / "steps").glob("[1-6]-*.md"))
+REAL_FILE = Path(settings.CONTENT_DIR) / "assessment.yaml"
+STEP_FILES = sorted((Path(settings.CONTENT_DIR) / "steps").glob("[1-6]-*.md"))
 
 
 def real_entries() -> list[dict]:
@@ -87,7 +87,7 @@ def test_nynorsk_is_written_out_and_not_the_bokmal_text():
 def test_every_guide_anchor_is_a_heading_on_its_step_page(client, language):
     from portal.content import import_content
 
-    import_content(Path(settings.BASE_DIR) / "content")
+    import_content(settings.CONTENT_DIR)
     prefix = "/nn" if language == "nn" else ""
     for step in STEP_SLUGS:
         html = client.get(f"{prefix}/steg/{step}/").content.decode()

@@ -22,7 +22,7 @@ NN_KEYS = {"title", "question", "levels"}
 
 
 def default_path() -> Path:
-    return Path(settings.BASE_DIR) / "content" / "assessment.yaml"
+    return Path(settings.CONTENT_DIR) / "assessment.yaml"
 
 
 def _nynorsk() -> bool:
