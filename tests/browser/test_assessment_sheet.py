@@ -1,0 +1,91 @@
+"""The blank assessment sheet in real Chromium: WCAG 2.1 A/AA by axe-core at desktop and phone
+width, in bokmål and nynorsk, without sideways scrolling; and the print layout. Served by
+gunicorn in production mode, as in test_reading.py."""
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from portal.content import import_content
+from tests.browser.test_reading import CHROMIUM_ARGS, WCAG_21_AA, WIDTHS, open_page
+from tests.servers import gunicorn
+
+pytestmark = [pytest.mark.browser, pytest.mark.server, pytest.mark.django_db(transaction=True)]
+
+PAGES = ["/steg/prioriteringer/vurderingsskjema/", "/nn/steg/monitorering/vurderingsskjema/"]
+
+
+@pytest.fixture(scope="module")
+def server(django_db_setup):
+    assert connection.settings_dict["NAME"].startswith("test_"), "only ever the test database"
+    with gunicorn(workers=1, PAGE_CACHE_ENABLED="0") as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser():
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(
+                executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+            )
+            yield chromium
+            chromium.close()
+    finally:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture(autouse=True)
+def guide(transactional_db, browser):
+    import_content(settings.CONTENT_DIR)
+
+
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+def test_the_sheet_meets_wcag_21_aa_without_sideways_scrolling(server, browser, width):
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    context, page, problems = open_page(browser, width)
+    failures = []
+    for path in PAGES:
+        problems.clear()
+        response = page.goto(server + path, wait_until="load")
+        if response.status != 200:
+            failures.append(f"{path}: HTTP {response.status}")
+        results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_21_AA}})
+        for violation in results.response["violations"]:
+            targets = [node["target"] for node in violation["nodes"]][:3]
+            failures.append(f"{path}: {violation['id']} ({violation['help']}) at {targets}")
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        if overflow > 0:
+            failures.append(f"{path}: scrolls {overflow}px sideways at {width}px")
+        failures += [f"{path}: {problem}" for problem in problems]
+        if page.locator("table.assessment-grid").count() != 3:
+            failures.append(f"{path}: not three grids")
+    context.close()
+    assert failures == []
+
+
+def test_on_paper_each_factor_starts_a_page_and_the_screen_controls_are_gone(server, browser):
+    context, page, problems = open_page(browser, WIDTHS["desktop"])
+    page.goto(server + PAGES[0])
+    page.emulate_media(media="print")
+    assert not page.locator(".actions").is_visible()
+    assert not page.locator(".assessment-factor__guide").first.is_visible()
+    assert page.locator(".print-only.assessment-sheet__fields").is_visible()
+    breaks = page.eval_on_selector_all(
+        ".assessment-factor, .assessment-next",
+        "els => els.map(e => getComputedStyle(e).breakBefore)",
+    )
+    assert breaks == ["auto", "page", "page", "page"]
+    page.emulate_media(media="screen")
+    assert not page.locator(".print-only.assessment-sheet__fields").is_visible()
+    assert problems == []
+    context.close()
