@@ -25,6 +25,8 @@ def guide(settings):
         # The page, its links, its related pages, and its substantial changes ("Endret ...").
         ("/veileder/slik-arbeider-fylkeskommunen/", 4),
         ("/steg/prioriteringer/", 4),
+        # The step only: the factors are a file read once per process, never a query each.
+        ("/steg/prioriteringer/vurderingsskjema/", 1),
         ("/eksempler/?steg=analyse&tema=gronn-omstilling", 5),
         ("/eksempler/", 5),
     ],

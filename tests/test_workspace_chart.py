@@ -58,6 +58,20 @@ def test_the_svg_parses_and_has_a_title_and_description_it_is_labelled_by():
     assert "spider-chart" in root.get("class")  # portal.css scales it to the column
 
 
+def test_in_the_drawing_a_five_sits_on_the_outer_ring_and_each_axis_ends_there():
+    root = parse(chart([ChartSeries("2026", (5, 5, 5, 5, 5, 5))]))
+    rings = root.findall(f"{SVG}g/{SVG}polygon")
+    assert len(rings) == 5  # 1-5; 0 is the centre
+    outer = [tuple(map(float, p.split(","))) for p in rings[-1].get("points").split()]
+    group = root.find(f"{SVG}g[@class='spider-chart__series']")
+    dots = [(float(c.get("cx")), float(c.get("cy"))) for c in group.iter(f"{SVG}circle")]
+    flat = [v for xy in outer for v in xy]
+    assert [v for xy in dots for v in xy] == pytest.approx(flat, abs=0.11)
+    axes = root.findall(f"{SVG}g/{SVG}line")
+    ends = [(float(line.get("x2")), float(line.get("y2"))) for line in axes]
+    assert [v for xy in ends for v in xy] == pytest.approx(flat, abs=0.11)
+
+
 def test_rings_zero_to_five_and_six_labelled_axes():
     svg = chart([])
     root = parse(svg)

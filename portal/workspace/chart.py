@@ -120,7 +120,7 @@ def chart_context(series, *, axis_labels, title, description, chart_id="spider")
     for score in range(MAX_SCORE + 1):
         corners = [point(i, score, radius=radius, centre=centre) for i in range(AXES)]
         lx, ly = point(0, score, radius=radius, centre=centre)
-        label = {"label_x": _n(lx + 5), "label_y": _n(ly - 3)}
+        label = {"label_x": _n(lx + 8), "label_y": _n(ly - 4)}
         rings.append({"score": score, "points": _points(corners), **label})
     axes = []
     for i, label in enumerate(axis_labels):
