@@ -65,6 +65,7 @@ class Document:
     context: Callable[[], dict]
     kind: str = ""  # with slug: how a task names the document (see `document`)
     slug: str = ""
+    language: str = ""  # the written form it is laid out in; "" is LANGUAGE_CODE (bokmål)
 
 
 def guide() -> Document:
@@ -90,18 +91,24 @@ def workshop_sheet(step: ProcessStep) -> Document:
     )
 
 
-def assessment_sheet(step: ProcessStep) -> Document:
-    """The blank scoring grid of the step's critical factors (content/assessment.yaml)."""
+ASSESSMENT_SHEET_KINDS = {"assessment_sheet": "", "assessment_sheet_nn": "nn"}
+
+
+def assessment_sheet(step: ProcessStep, language: str = "") -> Document:
+    """The blank scoring grid of the step's critical factors (content/assessment.yaml), in
+    bokmål or (language "nn") nynorsk: a form the county fills in, so it exists in both."""
+    nynorsk = language == "nn"
     return Document(
-        f"vurderingsskjema-steg-{step.order}-{step.slug}",
+        f"vurderingsskjema-steg-{step.order}-{step.slug}" + ("-nynorsk" if nynorsk else ""),
         "pdf/assessment_sheet.html",
         lambda: {
             "step": step,
             "total": ProcessStep.objects.published().count(),
             "factors": factors_for_step(step.slug),
         },
-        "assessment_sheet",
+        "assessment_sheet_nn" if nynorsk else "assessment_sheet",
         step.slug,
+        "nn" if nynorsk else "",
     )
 
 
@@ -115,9 +122,9 @@ def document(kind: str, slug: str = "") -> Document | None:
     if kind == "workshop_sheet":
         step = ProcessStep.objects.published().filter(slug=slug).first()
         return workshop_sheet(step) if step else None
-    if kind == "assessment_sheet":
+    if kind in ASSESSMENT_SHEET_KINDS:
         step = ProcessStep.objects.published().filter(slug=slug).first()
-        return assessment_sheet(step) if step else None
+        return assessment_sheet(step, ASSESSMENT_SHEET_KINDS[kind]) if step else None
     return None
 
 
@@ -130,7 +137,12 @@ def published_documents() -> list[Document]:
         documents.append(short_version(short))
     steps = list(ProcessStep.objects.published())
     documents += [workshop_sheet(step) for step in steps]
-    documents += [assessment_sheet(s) for s in steps if factors_for_step(s.slug)]
+    documents += [
+        assessment_sheet(step, language)
+        for step in steps
+        if factors_for_step(step.slug)
+        for language in ASSESSMENT_SHEET_KINDS.values()
+    ]
     return documents
 
 
@@ -263,7 +275,7 @@ def render_pdf(document: Document) -> bytes:
 
     # The PDFs are bokmål, one file per content version, whichever address asked for them: the
     # guide's text is bokmål, and a nynorsk PDF would need its own file (see docs/nynorsk.md).
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(document.language or settings.LANGUAGE_CODE):
         html = render_to_string(
             document.template,
             {**document.context(), "site_url": settings.SITE_URL, "generated_at": timezone.now()},

@@ -5,7 +5,7 @@ from django.db import connection
 from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -227,7 +227,8 @@ def workshop_sheet_pdf(request, slug):
 def assessment_sheet_pdf(request, slug):
     step = get_object_or_404(ProcessStep.objects.published(), slug=slug)
     title = gettext("Vurderingsskjema for %(name)s") % {"name": step.name}
-    return _pdf_response(request, pdf.assessment_sheet(step), title)
+    language = "nn" if get_language() == "nn" else ""
+    return _pdf_response(request, pdf.assessment_sheet(step, language), title)
 
 
 @require_GET

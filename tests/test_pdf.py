@@ -125,6 +125,24 @@ def test_an_assessment_sheet_pdf_has_the_steps_factors_and_levels(client, import
     assert "Hva gjør vi videre?" in text
 
 
+def test_the_nynorsk_assessment_sheet_pdf_is_its_own_file_in_nynorsk(client, imported):
+    from portal.workspace.factors import factors_for_step
+
+    step = ProcessStep.objects.get(slug="analyse")
+    built(pdf.assessment_sheet(step, "nn"))
+    response = client.get("/nn/steg/analyse/vurderingsskjema.pdf")
+    assert (
+        'filename="vurderingsskjema-steg-1-analyse-nynorsk.pdf"' in response["Content-Disposition"]
+    )
+    text = " ".join(text_of(read(response)).split())
+    for factor in factors_for_step("analyse"):
+        assert factor.title_nn in text and factor.question_nn in text
+        assert factor.question_nb not in text
+    assert "Kva gjer vi vidare?" in text and "rettleiar for fylkeskommunen" in text
+    # The bokmål address still has no file of its own yet: it is being made, not the nynorsk one.
+    assert client.get("/steg/analyse/vurderingsskjema.pdf").status_code == 503
+
+
 def test_no_pdf_of_a_draft(client, imported):
     ProcessStep.objects.filter(slug="analyse").update(status=Status.DRAFT)
     assert client.get("/steg/analyse/arbeidsark.pdf").status_code == 404
@@ -193,18 +211,20 @@ def test_every_content_change_schedules_the_builds_once(imported, run_tasks, cou
     queued = DBTaskResult.objects.filter(queue_name="pdf", status=TaskResultStatus.READY)
     assert sorted(r.args_kwargs["args"][0] for r in queued) == [
         "assessment_sheet",
+        "assessment_sheet_nn",
         "guide",
         "workshop_sheet",
     ], "the import asked for every published PDF"
     step = ProcessStep.objects.get(slug="analyse")
     step.questions += "\nEt nytt spørsmål?"
     step.save()
-    assert queued.count() == 3, "the queued builds will build the newest content: none added"
+    assert queued.count() == 4, "the queued builds will build the newest content: none added"
     run_tasks("pdf")
     assert sorted(counted_builds) == [
         "arbeidsark-steg-1-analyse",
         "smart-spesialisering-veileder",
         "vurderingsskjema-steg-1-analyse",
+        "vurderingsskjema-steg-1-analyse-nynorsk",
     ]
 
 
@@ -247,9 +267,10 @@ def test_the_build_command_makes_every_pdf_ahead(imported, counted_builds):
         "smart-spesialisering-kortversjon",
         "smart-spesialisering-veileder",
         "vurderingsskjema-steg-1-analyse",
+        "vurderingsskjema-steg-1-analyse-nynorsk",
     ]
     call_command("build_pdfs", stdout=io.StringIO())
-    assert len(counted_builds) == 4, "nothing is built twice"
+    assert len(counted_builds) == 5, "nothing is built twice"
 
 
 def test_the_pdf_fetches_nothing_from_the_network(settings):
