@@ -67,6 +67,10 @@ def test_the_nynorsk_sheet_is_nynorsk(client, imported):
         assert factor.question_nb not in words
     assert "Kva byggjer vi vurderinga på?" in words and "Kva gjer vi vidare?" in words
     assert links(response.text, "Les meir i rettleiaren")[0].startswith("/nn/steg/analyse/#")
+    # The step has no nynorsk text in the test content, but the sheet is nynorsk: no notice
+    # that says the page is in bokmål; only the step's name is marked as bokmål.
+    assert "finst ikkje på nynorsk" not in response.text
+    assert re.search(r'<h1 lang="nb">Analyse</h1>', response.text)
 
 
 def test_the_step_page_links_to_the_sheet_and_its_pdf(client, imported):
