@@ -19,6 +19,7 @@ urlpatterns = [
     path("steg/<slug:slug>/", views.step_detail, name="step_detail"),
     path("steg/<slug:slug>/arbeidsark/", views.workshop_sheet, name="workshop_sheet"),
     path("steg/<slug:slug>/arbeidsark.pdf", views.workshop_sheet_pdf, name="workshop_sheet_pdf"),
+    path("steg/<slug:slug>/mal.xlsx", views.step_workbook, name="step_workbook"),
     path("eksempler/", views.example_list, name="example_list"),
     path("eksempler/<slug:slug>/", views.example_detail, name="example_detail"),
     path("begreper/", views.glossary, name="glossary"),

@@ -35,6 +35,7 @@ LAYERS = [
         "portal.feeds",
         "portal.sitemaps",
         "portal.templatetags",
+        "portal.workbooks",
     },
     {
         "portal.views",
