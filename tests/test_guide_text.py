@@ -429,3 +429,17 @@ def test_a_template_is_built_once_per_content_version(guide, settings, django_as
     assert again["X-Page-Cache"] == "hit"
     assert again.content == first.content
     assert again["Content-Disposition"] == 'attachment; filename="mal-steg-6-monitorering.xlsx"'
+
+
+@pytest.mark.django_db
+def test_the_whole_guide_pdf_holds_each_steps_manual_under_its_own_anchors(guide, records):
+    from django.template.loader import render_to_string
+
+    from portal import pdf
+
+    html = render_to_string("pdf/guide.html", pdf._guide_context())
+    for slug, step in step_records(records).items():
+        assert f'id="{slug}-slik-gjor-dere-det"' in html and f'id="{slug}-datakilder"' in html
+        assert escape(step.values["checklist_done"].splitlines()[0]) in html
+        assert f"/steg/{slug}/mal.xlsx" in html
+    assert 'id="slik-gjor-dere-det"' not in html
