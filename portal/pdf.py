@@ -175,6 +175,9 @@ def _layout_digest() -> str:
     folder = Path(settings.BASE_DIR) / "templates" / "pdf"
     for path in sorted(folder.glob("*.html")):
         digest.update(path.read_bytes())
+    # The step's manual parts, included by the workshop sheet and shared with the site.
+    for path in sorted((folder.parent / "includes").glob("step_*.html")):
+        digest.update(path.read_bytes())
     for name in STYLESHEETS:
         digest.update(Path(finders.find(name)).read_bytes())
     # The assessment sheets print the factors, which are a file in content/, not the database.

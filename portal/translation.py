@@ -31,7 +31,20 @@ BOKMAL, NYNORSK = "nb", "nn"
 
 TRANSLATED_FIELDS: dict[type, tuple[str, ...]] = {
     Chapter: ("title", "lead", "body"),
-    ProcessStep: ("name", "summary", "body", "questions", "roles", "eu_elements"),
+    ProcessStep: (
+        "name",
+        "summary",
+        "body",
+        "questions",
+        "roles",
+        "eu_elements",
+        "method",
+        "participants",
+        "duration",
+        "outcome",
+        "checklist_before",
+        "checklist_done",
+    ),
     ExampleCase: ("title", "summary", "body", "region"),
     GlossaryTerm: ("term", "definition"),
     Page: ("title", "lead", "body"),

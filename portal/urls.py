@@ -25,6 +25,7 @@ urlpatterns = [
         views.assessment_sheet_pdf,
         name="assessment_sheet_pdf",
     ),
+    path("steg/<slug:slug>/mal.xlsx", views.step_workbook, name="step_workbook"),
     path("eksempler/", views.example_list, name="example_list"),
     path("eksempler/<slug:slug>/", views.example_detail, name="example_detail"),
     path("begreper/", views.glossary, name="glossary"),

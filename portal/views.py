@@ -2,7 +2,7 @@ import functools
 
 from django.conf import settings
 from django.db import connection
-from django.http import FileResponse, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language, gettext
@@ -28,6 +28,7 @@ from portal.publishing import visible, with_relations
 from portal.search import KINDS_BY_PARAM
 from portal.search import search as run_search
 from portal.staff import is_verified_staff
+from portal.workbooks import build as workbooks
 from portal.workspace.factors import factors_for_step
 
 RELATED_EXAMPLES = 4
@@ -191,6 +192,21 @@ def assessment_sheet(request, slug):
             "factors": [(f, sections.get(f.guide_anchor, "")) for f in factors_for_step(slug)],
         },
     )
+
+
+@public_page
+@shows_removals
+def step_workbook(request, slug):
+    """The step's spreadsheet template, built from content/ (the page cache keeps it per content
+    version). A step without one has no template: 404."""
+    step = _one(request, ProcessStep.objects, slug)
+    if not step.workbook:
+        raise Http404
+    response = HttpResponse(
+        workbooks.build_workbook(step, settings.SITE_URL), content_type=workbooks.CONTENT_TYPE
+    )
+    response["Content-Disposition"] = f'attachment; filename="{workbooks.file_name(step)}"'
+    return response
 
 
 PDF_RETRY_AFTER = 20  # seconds: a build of the whole guide takes 5-10

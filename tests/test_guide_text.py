@@ -159,3 +159,287 @@ def test_the_guide_is_in_our_own_words():
             if tuple(tokens[i : i + n]) in grams
         ]
     assert not copied, "runs of 12+ words copied from a seed:\n" + "\n".join(copied[:10])
+
+
+# --- The steps as a working manual: method, checklist, template, data sources ----------------
+
+STEP_SLUGS = ["analyse", "organisering", "visjon", "prioriteringer", "policy-mix", "monitorering"]
+# Public sources we are certain exist; a data source elsewhere needs a look by a person first.
+KNOWN_SOURCE_HOSTS = {
+    "www.ssb.no",
+    "prosjektbanken.forskningsradet.no",
+    "www.forskningsradet.no",
+    "research-and-innovation.ec.europa.eu",
+    "ec.europa.eu",
+    "www.brreg.no",
+    "lovdata.no",
+    "www.innovasjonnorge.no",
+    "siva.no",
+}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def step_records(records):
+    return {r.slug: r for r in records["step"]}
+
+
+def test_every_step_says_how_to_do_it_and_when_it_is_done(records):
+    steps = step_records(records)
+    assert sorted(steps) == sorted(STEP_SLUGS)
+    for slug, step in steps.items():
+        values = step.values
+        assert len(values["method"].splitlines()) >= 5, f"{slug}: the work in order"
+        assert values["participants"], f"{slug}: who takes part"
+        assert "tommelfingerregel" in values["duration"], f"{slug}: the duration is a rule of thumb"
+        assert values["outcome"], f"{slug}: what the step produces"
+        assert len(values["checklist_before"].splitlines()) >= 3, f"{slug}: før dere starter"
+        assert len(values["checklist_done"].splitlines()) >= 3, f"{slug}: ferdig når"
+
+
+def test_data_sources_are_known_public_sources_described_without_figures(records):
+    from urllib.parse import urlsplit
+
+    for slug, step in step_records(records).items():
+        sources = step.values["data_sources"]
+        assert len(sources) >= 2, slug
+        for source in sources:
+            assert urlsplit(source["url"]).hostname in KNOWN_SOURCE_HOSTS, source["url"]
+            assert len(WORD.findall(source["holds"])) >= 8, (
+                f"{slug}: say what {source['name']} holds"
+            )
+            # No table numbers or figures nobody can check (a chapter of the law is fine).
+            holds = re.sub(r"kapittel \d+", "", source["holds"])
+            assert not re.search(r"\d", holds), f"{slug}: {source['name']}"
+    analysis = {s["name"] for s in step_records(records)["analyse"].values["data_sources"]}
+    assert {"Statistikkbanken", "Prosjektbanken", "Regional Innovation Scoreboard"} <= analysis
+
+
+def test_every_template_has_explained_columns_and_one_example_row(records):
+    for slug, step in step_records(records).items():
+        workbook = step.values["workbook"]
+        assert workbook["title"] and workbook["sheets"], slug
+        for sheet in workbook["sheets"]:
+            assert all(c["help"] for c in sheet["columns"]), f"{slug}: every column explained"
+            filled = [c for c in sheet["columns"] if "example" in c or "formula" in c]
+            assert len(filled) >= len(sheet["columns"]) - 2, f"{slug}: the example row is filled"
+
+
+@pytest.fixture
+def guide(client, settings):
+    import_content(CONTENT)
+    settings.PAGE_CACHE_ENABLED = False
+    return client
+
+
+def download(client, slug):
+    import io
+
+    from openpyxl import load_workbook
+
+    response = client.get(f"/steg/{slug}/mal.xlsx")
+    assert response.status_code == 200
+    assert response["Content-Type"] == XLSX
+    assert response["Content-Disposition"].startswith("attachment; filename=")
+    assert response["Content-Disposition"].endswith('.xlsx"')
+    return response.content, load_workbook(io.BytesIO(response.content))
+
+
+def example_row(worksheet):
+    """The row marked as the illustration in the last column, with its row number."""
+    from portal.workbooks.build import EXAMPLE_MARK
+
+    marked = [
+        row for row in worksheet.iter_rows() if any(cell.value == EXAMPLE_MARK for cell in row)
+    ]
+    assert len(marked) == 1, f"{worksheet.title}: one example row"
+    return marked[0]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("slug", STEP_SLUGS)
+def test_every_template_downloads_and_opens_with_its_example_row(guide, records, slug):
+    spec = step_records(records)[slug].values["workbook"]
+    _, book = download(guide, slug)
+    assert book.sheetnames[0] == "Veiledning"
+    assert book.sheetnames[-1] == "Datakilder"
+    instructions = "\n".join(str(c.value) for row in book["Veiledning"].iter_rows() for c in row)
+    for sheet in spec["sheets"]:
+        worksheet = book[sheet["name"]]
+        row = example_row(worksheet)
+        for column, cell in zip(sheet["columns"], row, strict=False):
+            assert column["help"] in instructions
+            if "formula" in column:
+                assert str(cell.value).startswith("="), f"{column['key']} is computed"
+            elif "example" in column:
+                assert cell.value == column["example"], column["key"]
+        # The empty rows under the example have the formulas in place.
+        below = worksheet.cell(
+            row[0].row + 1,
+            1
+            + [c["key"] for c in sheet["columns"]].index(
+                next(
+                    (c["key"] for c in sheet["columns"] if "formula" in c),
+                    sheet["columns"][0]["key"],
+                )
+            ),
+        )
+        if any("formula" in c for c in sheet["columns"]):
+            assert str(below.value).startswith("=")
+    sources = [row[3].value for row in book["Datakilder"].iter_rows(min_row=5)]
+    assert sources == [s["url"] for s in step_records(records)[slug].values["data_sources"]]
+
+
+def evaluate(content: bytes, tmp_path, name: str) -> dict[str, object]:
+    """Every cell's value as a spreadsheet program computes it ('SHEET!A1' -> value)."""
+    import warnings
+
+    formulas = pytest.importorskip("formulas")
+    path = tmp_path / name
+    path.write_bytes(content)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        solution = formulas.ExcelModel().loads(str(path)).finish().calculate()
+    values = {}
+    for key, value in solution.items():
+        if "!" in key and hasattr(value, "value"):
+            values[re.sub(r"^'?\[[^\]]*\]", "", key).replace("'", "").upper()] = value.value[0][0]
+    return values
+
+
+def fill_row(content: bytes, sheet: str, row: int, values: dict[int, object]) -> bytes:
+    """The template as a county fills it in: `values` typed into `row` (column number: value)."""
+    import io
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(content))
+    for column, value in values.items():
+        book[sheet].cell(row, column, value)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_the_scoring_matrix_computes_weighted_totals_with_its_formulas(guide, records, tmp_path):
+    (sheet,) = step_records(records)["prioriteringer"].values["workbook"]["sheets"]
+    criteria = [c for c in sheet["columns"] if "weight" in c]
+    assert len(criteria) >= 4
+    assert sum(c["weight"] for c in criteria) == pytest.approx(1.0)
+    content, book = download(guide, "prioriteringer")
+    worksheet = book[sheet["name"]]
+    row = example_row(worksheet)
+    keys = [c["key"] for c in sheet["columns"]]
+    total_column = keys.index("sum") + 1
+    assert "SUMPRODUCT" in worksheet.cell(row[0].row, total_column).value
+    # A second candidate, scored by the county in the first empty row.
+    own = {
+        keys.index(c["key"]) + 1: score for c, score in zip(criteria, [2, 5, 1, 4, 3], strict=False)
+    }
+    content = fill_row(content, sheet["name"], row[0].row + 1, {1: "Egen kandidat", **own})
+    values = evaluate(content, tmp_path, "matrise.xlsx")
+    letter = worksheet.cell(1, total_column).column_letter
+    name = sheet["name"].upper()
+    expected = sum(c["weight"] * c["example"] for c in criteria)
+    assert values[f"{name}!{letter}{row[0].row}"] == pytest.approx(expected)
+    assert expected == pytest.approx(3.85)
+    own_total = sum(c["weight"] * s for c, s in zip(criteria, [2, 5, 1, 4, 3], strict=False))
+    assert values[f"{name}!{letter}{row[0].row + 1}"] == pytest.approx(own_total)
+
+
+@pytest.mark.django_db
+def test_the_analysis_template_computes_the_location_quotient(guide, records, tmp_path):
+    (sheet,) = step_records(records)["analyse"].values["workbook"]["sheets"]
+    column = {c["key"]: c for c in sheet["columns"]}
+    assert "LQ = (sysselsatte i næringen i regionen" in " ".join(sheet["intro"])
+    content, book = download(guide, "analyse")
+    row = example_row(book[sheet["name"]])[0].row
+    values = evaluate(content, tmp_path, "analyse.xlsx")
+    letter = book[sheet["name"]].cell(1, list(column).index("lq") + 1).column_letter
+    expected = (column["reg_naering"]["example"] / column["reg_alle"]["example"]) / (
+        column["land_naering"]["example"] / column["land_alle"]["example"]
+    )
+    assert values[f"{sheet['name'].upper()}!{letter}{row}"] == pytest.approx(expected)
+
+
+@pytest.mark.django_db
+def test_a_step_without_a_template_has_no_download(guide):
+    from portal.models import ProcessStep
+
+    ProcessStep.objects.filter(slug="visjon").update(workbook={})
+    assert guide.get("/steg/visjon/mal.xlsx").status_code == 404
+    assert "mal.xlsx" not in guide.get("/steg/visjon/").text
+    assert guide.get("/steg/finnes-ikke/mal.xlsx").status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("slug", STEP_SLUGS)
+def test_the_step_page_and_its_workshop_sheets_show_the_manual(guide, records, slug):
+    from django.template.loader import render_to_string
+
+    from portal.models import ProcessStep
+
+    step = step_records(records)[slug].values
+    page = guide.get(f"/steg/{slug}/").text
+    printable = guide.get(f"/steg/{slug}/arbeidsark/").text
+    pdf_html = render_to_string(
+        "pdf/workshop_sheet.html",
+        {"step": ProcessStep.objects.get(slug=slug), "total": 6, "site_url": "https://x.test"},
+    )
+    for html in (page, printable, pdf_html):
+        for heading in ("Slik gjør dere det", "Sjekkliste", "Før dere starter", "Ferdig når"):
+            assert heading in html
+        assert "Verktøy" in html and "Datakilder" in html
+        assert f"/steg/{slug}/mal.xlsx" in html
+        for line in step["method"].splitlines() + step["checklist_done"].splitlines():
+            assert escape(line) in html
+        for source in step["data_sources"]:
+            assert escape(source["name"]) in html
+    assert 'href="#slik-gjor-dere-det"' in page and 'id="slik-gjor-dere-det"' in page
+    nynorsk = guide.get(f"/nn/steg/{slug}/").text
+    assert "Slik gjer de det" in nynorsk and "Last ned malen (rekneark, XLSX)" in nynorsk
+
+
+def escape(text: str) -> str:
+    from django.utils.html import escape as html_escape
+
+    return str(html_escape(text))
+
+
+@pytest.mark.django_db
+def test_the_process_overview_and_the_getting_started_page(guide):
+    process = guide.get("/prosessen/").text
+    for slug in STEP_SLUGS:
+        assert f'href="/steg/{slug}/"' in process
+    assert "§ 7-1" in process and "§ 8-1" in process and "planstrategi" in process
+    start = guide.get("/kom-i-gang/").text
+    assert 'href="/steg/analyse/#verktoy"' in start and 'href="/prosessen/"' in start
+    for url in ("/", "/steg/"):
+        html = guide.get(url).text
+        assert 'href="/kom-i-gang/"' in html and 'href="/prosessen/"' in html
+    assert 'href="/nn/kom-i-gang/"' in guide.get("/nn/").text
+
+
+@pytest.mark.django_db
+def test_a_template_is_built_once_per_content_version(guide, settings, django_assert_num_queries):
+    settings.PAGE_CACHE_ENABLED = True
+    first = guide.get("/steg/monitorering/mal.xlsx")
+    with django_assert_num_queries(0):
+        again = guide.get("/steg/monitorering/mal.xlsx")
+    assert again["X-Page-Cache"] == "hit"
+    assert again.content == first.content
+    assert again["Content-Disposition"] == 'attachment; filename="mal-steg-6-monitorering.xlsx"'
+
+
+@pytest.mark.django_db
+def test_the_whole_guide_pdf_holds_each_steps_manual_under_its_own_anchors(guide, records):
+    from django.template.loader import render_to_string
+
+    from portal import pdf
+
+    html = render_to_string("pdf/guide.html", pdf._guide_context())
+    for slug, step in step_records(records).items():
+        assert f'id="{slug}-slik-gjor-dere-det"' in html and f'id="{slug}-datakilder"' in html
+        assert escape(step.values["checklist_done"].splitlines()[0]) in html
+        assert f"/steg/{slug}/mal.xlsx" in html
+    assert 'id="slik-gjor-dere-det"' not in html

@@ -37,6 +37,7 @@ LAYERS = [
         "portal.feeds",
         "portal.sitemaps",
         "portal.templatetags",
+        "portal.workbooks",
     },
     {
         "portal.views",

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import OuterRef, Subquery
@@ -26,6 +27,7 @@ from portal.models import (
     Source,
     Theme,
 )
+from portal.workbooks.spec import parse_data_sources, parse_workbook
 
 
 def both_forms(*fields: str) -> list[str]:
@@ -137,8 +139,26 @@ class ChapterAdmin(MoveInPartMixin, PublishableAdmin):
     filter_horizontal = ["steps"]
 
 
+class ProcessStepForm(forms.ModelForm):
+    """The template and the data sources as content/ would accept them, so that an edit here
+    can neither break the download nor fail the next export and import."""
+
+    def _parsed(self, field: str, parse):
+        try:
+            return parse(self.cleaned_data.get(field))
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+
+    def clean_workbook(self):
+        return self._parsed("workbook", parse_workbook)
+
+    def clean_data_sources(self):
+        return self._parsed("data_sources", parse_data_sources)
+
+
 @admin.register(ProcessStep)
 class ProcessStepAdmin(PublishableAdmin):
+    form = ProcessStepForm
     list_display = ["order", "name", "status", "updated_at"]
     search_fields = both_forms("name", "summary", "body")
     ordering = ["order"]

@@ -30,6 +30,12 @@ from portal.models import (
     Theme,
 )
 from portal.models.consultation import whole_minute
+from portal.workbooks.spec import (
+    dump_data_sources,
+    dump_workbook,
+    parse_data_sources,
+    parse_workbook,
+)
 
 OSLO = ZoneInfo("Europe/Oslo")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -335,6 +341,14 @@ KINDS: dict[str, Kind] = {
             lines("questions"),
             lines("roles"),
             lines("eu_elements"),
+            lines("method"),
+            text("participants"),
+            text("duration"),
+            text("outcome"),
+            lines("checklist_before"),
+            lines("checklist_done"),
+            Field("data_sources", parse_data_sources, dump_data_sources),
+            Field("workbook", parse_workbook, dump_workbook),
         ),
         folder="steps",
         file_name=lambda step: f"{step.order}-{step.slug}.md",

@@ -98,6 +98,33 @@ class ProcessStep(Publishable):
     eu_elements = models.TextField(
         "tilsvarende momenter hos EU", blank=True, help_text="Ett moment per linje."
     )
+    # The planner's manual for the step (templates/includes/step_*.html): the work in order,
+    # who takes part, how long it takes, what it produces, a checklist, the public data sources
+    # and a spreadsheet template (portal/workbooks) the portal builds from `workbook`.
+    method = models.TextField(
+        "slik gjør dere det", blank=True, help_text="Ett arbeidstrinn per linje, i rekkefølge."
+    )
+    participants = models.TextField("hvem er med", blank=True)
+    duration = models.TextField("tidsbruk (tommelfingerregel)", blank=True)
+    outcome = models.TextField("hva steget gir", blank=True)
+    checklist_before = models.TextField(
+        "sjekkliste: før dere starter", blank=True, help_text="Ett punkt per linje."
+    )
+    checklist_done = models.TextField(
+        "sjekkliste: ferdig når", blank=True, help_text="Ett punkt per linje."
+    )
+    data_sources = models.JSONField(
+        "datakilder",
+        default=list,
+        blank=True,
+        help_text="Liste med name, publisher, url og holds (se content/README.md).",
+    )
+    workbook = models.JSONField(
+        "regnearkmal",
+        default=dict,
+        blank=True,
+        help_text="Kolonner og eksempelrad for malen portalen lager (se content/README.md).",
+    )
 
     search_vector = weighted_search_vector(
         "name", "summary", "body", "questions", "roles", "eu_elements"
@@ -132,6 +159,22 @@ class ProcessStep(Publishable):
     @property
     def eu_element_list(self) -> list[str]:
         return lines(self.eu_elements)
+
+    @property
+    def method_list(self) -> list[str]:
+        return lines(self.method)
+
+    @property
+    def checklist_before_list(self) -> list[str]:
+        return lines(self.checklist_before)
+
+    @property
+    def checklist_done_list(self) -> list[str]:
+        return lines(self.checklist_done)
+
+    @property
+    def has_manual(self) -> bool:
+        return bool(self.method or self.checklist_before or self.checklist_done)
 
 
 class ChapterPart(models.TextChoices):

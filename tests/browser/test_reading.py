@@ -44,6 +44,8 @@ PAGES = [
     "/kilder/",
     "/tilgjengelighet/",
     "/kortversjon/",
+    "/prosessen/",
+    "/kom-i-gang/",
     "/sok/?q=strategier",
     "/sok/?q=ingenting+her+xyzzy",
     "/finnes-ikke/",
