@@ -12,21 +12,19 @@ import datetime as dt
 from django.db import connection
 from django.utils import timezone
 
-from portal.models import RateCounter
-
-_TABLE = RateCounter._meta.db_table
-
-_COUNT = f"""
-    INSERT INTO {_TABLE} (key, count, expires_at) VALUES (%s, 1, %s)
-    ON CONFLICT (key) DO UPDATE SET count = {_TABLE}.count + 1
+# The table of portal.models.RateCounter (tests/test_hoering.py holds the two together).
+_COUNT = """
+    INSERT INTO portal_ratecounter (key, count, expires_at) VALUES (%s, 1, %s)
+    ON CONFLICT (key) DO UPDATE SET count = portal_ratecounter.count + 1
     RETURNING count
 """
+_SWEEP = "DELETE FROM portal_ratecounter WHERE expires_at < %s"
 
 
 def count_hit(key: str, *, expires_at: dt.datetime) -> int:
     """Add one to the counter `key` (kept until `expires_at`) and return the new count; windows
     past their time are deleted on the way."""
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {_TABLE} WHERE expires_at < %s", [timezone.now()])
+        cursor.execute(_SWEEP, [timezone.now()])
         cursor.execute(_COUNT, [key, expires_at])
         return cursor.fetchone()[0]

@@ -18,8 +18,8 @@ from portal.models.ratelimit import RateCounter
 from portal.models.tasks import FailedTask, WorkerHeartbeat
 
 __all__ = [
-    "AccessLogEntry",
     "SHORT_VERSION_SLUG",
+    "AccessLogEntry",
     "Chapter",
     "Consultation",
     "ConsultationQuestion",
