@@ -17,7 +17,6 @@ from django.db import models
 
 from portal.content.schema import KINDS
 
-
 # Keys added to a kind after fingerprints were stored, with the default they were added with
 # (a consultation's kind, 2026-12): at that value they are left out of the fingerprint, so that
 # adding the key does not make every existing row look edited in the admin to the importer.
