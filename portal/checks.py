@@ -51,6 +51,23 @@ def check_placeholders(app_configs=None, **kwargs):
     return found
 
 
+@checks.register(checks.Tags.security, deploy=True)
+def check_sender_address(app_configs=None, **kwargs):
+    """Receipts go out from DEFAULT_FROM_EMAIL, which is also where bounces return (README)."""
+    address = settings.DEFAULT_FROM_EMAIL
+    domain = address.rpartition("@")[2].rstrip(">").lower()
+    if domain.endswith((".example", ".invalid", ".test", "localhost")):
+        return [
+            checks.Warning(
+                f"DEFAULT_FROM_EMAIL={address!r} er ikke en ekte adresse på departementets domene.",
+                hint="Kvitteringer sendes fra den og returer kommer dit: se README, «Receipts by "
+                "e-mail».",
+                id="portal.W004",
+            )
+        ]
+    return []
+
+
 def _retention_stated(pages) -> list[checks.CheckMessage]:
     """/personvern/ names the days after which purge_feedback deletes spam and rejected input;
     a FEEDBACK_RETENTION_DAYS that differs makes the page wrong."""
