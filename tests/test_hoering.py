@@ -543,3 +543,21 @@ def test_the_error_summary_names_the_question(client):
     assert "Spørsmål 2: Svaret kan være på høyst 10\u00a0000 tegn." in summary
     # Beside the field the question is right above, so the message stays short.
     assert "<p>Svar på dette spørsmålet.</p>" in response.text
+
+
+@pytest.mark.server
+@pytest.mark.django_db(transaction=True)
+def test_parallel_posts_through_several_gunicorn_workers_share_one_limit_without_redis():
+    from tests.servers import gunicorn
+    from tests.test_feedback_server import Respondent, all_at_once, fetch_all
+
+    consultation = make_consultation()
+    path = form_of(consultation)
+    with gunicorn(workers=3, REDIS_URL="", FEEDBACK_RATE_LIMIT="5/h") as base:
+        respondents = [Respondent(base, path) for _ in range(12)]
+        fetch_all(respondents)
+        results = all_at_once(respondents, lambda r: feedback_form_data(consultation))
+
+    statuses = sorted(status for _, (status, _, _) in results)
+    assert statuses == [200] * 5 + [429] * 7, "one limit of 5, not 5 per worker"
+    assert Feedback.objects.count() == 5
