@@ -34,7 +34,7 @@ def _layout(page) -> dict:
         const heading = document.querySelector('.feedback-introduction h2');
         const headingLink = heading && heading.querySelector('a');
         const button = document.getElementById('send-innspill');
-        const last = button.closest('.feedback-send').previousElementSibling;
+        const last = document.querySelector('.feedback-publication');
         return {
             widths,
             measure: paragraph.getBoundingClientRect().width / (fontSize * 0.5),
