@@ -561,3 +561,15 @@ def test_parallel_posts_through_several_gunicorn_workers_share_one_limit_without
     statuses = sorted(status for _, (status, _, _) in results)
     assert statuses == [200] * 5 + [429] * 7, "one limit of 5, not 5 per worker"
     assert Feedback.objects.count() == 5
+
+
+def test_the_kind_cannot_change_once_input_has_come_in():
+    from portal.publishing.checks import publication_problems
+
+    consultation = make_consultation()
+    consultation.kind = Consultation.Kind.HOERING
+    assert publication_problems(consultation) == []  # no input yet: staff may still choose
+    add_feedback(consultation)
+    problems = publication_problems(consultation)
+    assert len(problems) == 1
+    assert "fra «Innspillsrunde» til «Høring»" in problems[0]
