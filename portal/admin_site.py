@@ -10,6 +10,7 @@ import re
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
 from django.shortcuts import redirect, render
@@ -25,6 +26,8 @@ from django_otp import login as otp_login
 from django_otp.forms import OTPAuthenticationFormMixin
 from django_otp.models import VerifyNotAllowed
 
+from portal.feedback.handling import picker_label
+from portal.models import Feedback
 from portal.staff import has_second_factor
 
 _CODE_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015]+")
@@ -116,7 +119,27 @@ class OneTimeCodeForm(OTPAuthenticationFormMixin, forms.Form):
         return cleaned_data
 
 
+class PortalAutocompleteJsonView(AutocompleteJsonView):
+    """The admin's search-as-you-type lists; an input shows who sent it and how it starts, not
+    only its reference (the endringslogg's picker)."""
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.model_admin.model is Feedback:
+            queryset = queryset.prefetch_related("answers")
+        return queryset
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        if isinstance(obj, Feedback):
+            result["text"] = picker_label(obj)
+        return result
+
+
 class PortalAdminSite(admin.AdminSite):
+    def autocomplete_view(self, request):
+        return PortalAutocompleteJsonView.as_view(admin_site=self)(request)
+
     def has_permission(self, request):
         return super().has_permission(request) and has_second_factor(request.user)
 

@@ -15,6 +15,7 @@ class PortalConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from portal import checks  # noqa: F401 (registers the deploy checks)
         from portal.permissions import name_default_permissions_in_norwegian
         from portal.publishing import services
 

@@ -230,7 +230,7 @@ def test_errors_are_summarised_linked_shown_beside_each_field_and_the_input_kept
     for target, message in [
         ("id_name", "Skriv navnet ditt."),
         ("id_county", "Velg fylke, eller «Ikke relevant»."),
-        (f"id_{key}", "Svar på dette spørsmålet."),
+        (f"id_{key}", "Svar på spørsmål 1: Vil veilederen være nyttig?"),
         ("id_publication_0", "Velg om vi kan publisere innspillet ditt."),
     ]:
         assert f'<a class="ds-link" href="#{target}">{message}</a>' in summary

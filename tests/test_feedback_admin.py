@@ -468,7 +468,7 @@ def test_the_privacy_page_states_the_retention_period_the_purge_uses(settings):
     from django.conf import settings as live
 
     text = (live.CONTENT_DIR / "pages" / "personvern.md").read_text(encoding="utf-8")
-    assert f"slettes automatisk etter {live.FEEDBACK_RETENTION_DAYS} dager" in text
+    assert f"sletter vi automatisk {live.FEEDBACK_RETENTION_DAYS} dager etter at de kom inn" in text
 
 
 # --- The caseworker group and the importer ---------------------------------------------------

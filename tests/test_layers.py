@@ -50,6 +50,7 @@ LAYERS = [
         "portal.apps",
         "portal.outage",
         "portal.workspace",  # the rest of the package; factors and chart are in the first layer
+        "portal.checks",
     },
 ]
 

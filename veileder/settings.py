@@ -286,9 +286,11 @@ AXES_ALLOWED_CORS_ORIGINS = SITE_URL
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
 # Innspill (portal/feedback/). Submissions per client address (portal.http.client_ip) and period,
-# counted in the cache, so shared by all workers when REDIS_URL is set: N/s, N/m, N/h, N/d.
+# counted in PostgreSQL (portal/feedback/ratelimit.py), so one count for all workers and instances,
+# with or without REDIS_URL: N/s, N/m, N/h, N/d.
 FEEDBACK_RATE_LIMIT = env("FEEDBACK_RATE_LIMIT", "10/h")
-# Days after which `purge_feedback` deletes spam and rejected input. /personvern/ says 90.
+# Days after which `purge_feedback` deletes spam and rejected input. /personvern/ says 90, and a
+# deploy check (portal/checks.py) says so when the two differ.
 FEEDBACK_RETENTION_DAYS = int(env("FEEDBACK_RETENTION_DAYS", "90"))
 # A form whose CSRF check fails gets a Norwegian page that says how to send it again.
 CSRF_FAILURE_VIEW = "portal.errors.csrf_failure"

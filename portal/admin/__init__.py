@@ -3,4 +3,12 @@ guide the input led to, failed background tasks, and staff accounts (authenticat
 Importing the package registers every model admin. The site class with its two-factor login
 is in portal/admin_site.py, outside this package: Django imports it before the registrations."""
 
-from portal.admin import accounts, content, editions, feedback, guide_changes, tasks  # noqa: F401
+from portal.admin import (  # noqa: F401
+    access,
+    accounts,
+    content,
+    editions,
+    feedback,
+    guide_changes,
+    tasks,
+)

@@ -202,7 +202,8 @@ class ThemeAdmin(ContentAdmin):
 
 @admin.register(Consultation)
 class ConsultationAdmin(PublishableAdmin):
-    list_display = ["title", "opens_at", "closes_at", "status"]
+    list_display = ["title", "kind", "opens_at", "closes_at", "status"]
+    list_filter = ["kind", "status"]
     search_fields = both_forms("title", "introduction")
     inlines = [ConsultationQuestionInline]
     prepopulated_fields = {"slug": ["title"]}

@@ -20,10 +20,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.admin.feedback_filters import SectionFilter
-from portal.feedback import export, handling, services
+from portal.feedback import access, export, handling, services
 from portal.models import Consultation, Feedback
 
 ADMIN_TEMPLATES = "portal/feedback/admin"
+# How a set was chosen, as the Innsynslogg shows it (a filter is shown as its query string).
+SELECTED = "valgte innspill i listen"
+WHOLE_LIST = "hele listen, uten filter"
 
 
 class FeedbackAdminForm(forms.ModelForm):
@@ -259,11 +262,24 @@ class FeedbackAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Eksporter valgte til CSV"), permissions=["export"])
     def export_selected_csv(self, request, queryset):
-        return export_response(queryset, "csv")
+        return self._export(request, queryset, "csv", SELECTED)
 
     @admin.action(description=_("Eksporter valgte til Excel (XLSX)"), permissions=["export"])
     def export_selected_xlsx(self, request, queryset):
-        return export_response(queryset, "xlsx")
+        return self._export(request, queryset, "xlsx", SELECTED)
+
+    def _export(self, request, queryset, file_format, selection):
+        access.log_export(request.user, queryset, selection=selection, file_format=file_format)
+        return export_response(queryset, file_format)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """Reading an input is logged (the Innsynslogg), once per page shown."""
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            feedback = self.get_object(request, object_id)
+            if feedback is not None:
+                access.log_read(request.user, feedback)
+        return response
 
     # --- Extra views -----------------------------------------------------------------------
 
@@ -303,7 +319,8 @@ class FeedbackAdmin(admin.ModelAdmin):
         except IncorrectLookupParameters:
             self.message_user(request, gettext("Filteret kunne ikke brukes."), messages.ERROR)
             return HttpResponseRedirect(reverse("admin:portal_feedback_changelist"))
-        return export_response(queryset, file_format)
+        selection = access.describe_filter(request.GET) or WHOLE_LIST
+        return self._export(request, queryset, file_format, selection)
 
     def _context(self, request, **extra):
         return {

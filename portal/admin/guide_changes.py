@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Count
 
+from portal.feedback.handling import picker_label
 from portal.models import GuideChange
 
 
@@ -12,6 +13,13 @@ class GuideChangeAdminForm(forms.ModelForm):
     class Meta:
         model = GuideChange
         fields = ["consultation", "title", "note", "chapter", "step", "changed_on", "feedback"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["feedback"]
+        # The inputs already chosen, as the picker's search shows them (PortalAdminSite).
+        field.queryset = field.queryset.prefetch_related("answers")
+        field.label_from_instance = picker_label
 
     def clean(self):
         cleaned = super().clean()

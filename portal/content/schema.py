@@ -206,6 +206,17 @@ def choice(key: str, allowed: list[str], *, required: bool = False) -> Field:
     return Field(key, choice_parser(*allowed), required=required)
 
 
+def choice_with_default(key: str, allowed: list[str], default: str) -> Field:
+    """A choice that may be left out (then `default`); always written back, so that the file
+    says what it is."""
+    parse_choice = choice_parser(*allowed)
+
+    def parse(value: Any) -> str:
+        return default if value in (None, "") else parse_choice(value)
+
+    return Field(key, parse, lambda value: value or default)
+
+
 def moment(key: str, *, required: bool = False) -> Field:
     return Field(key, parse_moment, dump_moment, required=required)
 
@@ -402,6 +413,7 @@ KINDS: dict[str, Kind] = {
             text("title", required=True),
             moment("opens_at", required=True),
             moment("closes_at", required=True),
+            choice_with_default("kind", Consultation.Kind.values, Consultation.Kind.INNSPILLSRUNDE),
         ),
         folder="consultations",
         body_attr="introduction",

@@ -17,8 +17,19 @@ from django.db import models
 
 from portal.content.schema import KINDS
 
+# Keys added to a kind after fingerprints were stored, with the default they were added with
+# (a consultation's kind, 2026-12): at that value they are left out of the fingerprint, so that
+# adding the key does not make every existing row look edited in the admin to the importer.
+ADDED_WITH_DEFAULT = {"kind": "innspillsrunde"}
+
 
 def fingerprint(snapshot: dict[str, Any]) -> str:
+    values = {
+        key: value
+        for key, value in snapshot.get("values", {}).items()
+        if ADDED_WITH_DEFAULT.get(key, object()) != value
+    }
+    snapshot = {**snapshot, "values": values}
     canonical = json.dumps(snapshot, sort_keys=True, ensure_ascii=False, default=_canonical)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 

@@ -24,8 +24,9 @@ from portal.publishing import services as publishing
 from portal.publishing.checks import see_instead_problem
 
 State = Edition.State
-# A round's opening and deadline decide when the public may send input: publishers set them.
-PUBLISHER_ONLY_FIELDS = {Consultation: ("opens_at", "closes_at")}
+# A round's opening and deadline decide when the public may send input, and its kind what
+# happens to the answers: publishers set them.
+PUBLISHER_ONLY_FIELDS = {Consultation: ("opens_at", "closes_at", "kind")}
 
 
 def pending_edition(obj) -> Edition | None:

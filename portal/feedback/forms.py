@@ -8,8 +8,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.functional import cached_property
 from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from portal.feedback import rounds
 from portal.models import Consultation, Feedback
 from portal.models.choices import COUNTY_CHOICES
 
@@ -138,7 +140,7 @@ class FeedbackForm(forms.Form):
     )
     publication = forms.ChoiceField(
         label=_("Kan vi publisere innspillet ditt?"),
-        choices=Feedback.Publication.choices,
+        choices=(),  # the round's kind decides (portal/feedback/rounds.py)
         widget=forms.RadioSelect,
         error_messages={
             "required": _("Velg om vi kan publisere innspillet ditt."),
@@ -162,11 +164,17 @@ class FeedbackForm(forms.Form):
         kwargs.setdefault("initial", {}).setdefault("token", uuid.uuid4())
         super().__init__(*args, **kwargs)
         self.consultation = consultation
+        self.rules = rounds.rules_for(consultation)
+        self.fields["publication"].choices = self.rules.choices
         self.questions = list(consultation.questions.all())
-        for question in self.questions:
-            self.fields[self.answer_field_name(question)] = AnswerField(
-                label=question.text, help_text=question.help_text, required=question.required
+        for number, question in enumerate(self.questions, start=1):
+            field = AnswerField(
+                label=format_lazy("{}. {}", number, question.text),
+                help_text=question.help_text,
+                required=question.required,
             )
+            field.question_number = number
+            self.fields[self.answer_field_name(question)] = field
         self.order_fields(
             [
                 *self.PERSON_FIELDS,
@@ -206,6 +214,42 @@ class FeedbackForm(forms.Form):
                 return str(uuid.uuid4())
         return str(self.initial["token"])
 
+    @property
+    def publication_options(self):
+        """(radio, description) for the publication choices of this round's kind."""
+        descriptions = [option.description for option in self.rules.options]
+        return list(zip(self["publication"], descriptions, strict=True))
+
+    def required_fields(self) -> list[tuple[str, str]]:
+        """(element id, what) for each field that must be filled in, in the form's order: the
+        form's intro lists them, so the list is the fields' own `required`, never a sentence."""
+        items = []
+        for name, field in self.fields.items():
+            if not field.required or isinstance(field.widget, forms.HiddenInput):
+                continue
+            bound = self[name]
+            number = getattr(field, "question_number", None)
+            if number is not None:
+                what = gettext("svar på spørsmål %(number)s") % {"number": number}
+            else:
+                what = str(field.label)
+            target = f"{bound.auto_id}_0" if isinstance(field.widget, forms.RadioSelect) else None
+            items.append((target or bound.auto_id, what))
+        return items
+
+    def _summary_message(self, field, message: str) -> str:
+        """An answer's error names its question: "Svar på spørsmål 1: ..." (the field's own
+        message beside it can stay short, since the question stands right above it)."""
+        number = getattr(field, "question_number", None)
+        if number is None:
+            return message
+        if message == str(field.error_messages["required"]):
+            return gettext("Svar på spørsmål %(number)s: %(question)s") % {
+                "number": number,
+                "question": self.questions[number - 1].text,
+            }
+        return gettext("Spørsmål %(number)s: %(message)s") % {"number": number, "message": message}
+
     def error_links(self) -> list[tuple[str, str]]:
         """(element id, message) for the error summary, in the order the fields appear."""
         links = []
@@ -219,7 +263,7 @@ class FeedbackForm(forms.Form):
                 target = f"{bound.auto_id}_0"
             else:
                 target = bound.auto_id
-            links.extend((target, message) for message in bound.errors)
+            links.extend((target, self._summary_message(field, m)) for m in bound.errors)
         return links
 
     def clean(self):

@@ -16,6 +16,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.text import Truncator
+from django.utils.translation import gettext
 
 from portal.models import Feedback
 from portal.models.feedback import KEPT_STATUSES
@@ -141,3 +143,23 @@ def save_handling(feedback: Feedback, user, changed_fields: list[str]) -> None:
         feedback.publication_approved = False
         feedback.publication_approved_at = None
     feedback.save()
+
+
+# --- How staff recognise an input in a list (the endringslogg's picker) -------------------------
+
+PICKER_TEXT_LENGTH = 80
+
+
+def picker_label(feedback: Feedback) -> str:
+    """Reference, sender and the start of the text: "VS-2026-4F7K · Kari Nordmann, Agder
+    fylkeskommune · «Vi savner …»". Staff see the name also where the public will not; the
+    label says so. Reads `feedback.answers.all()`: prefetch it for a list."""
+    sender = ", ".join(part for part in (feedback.name, feedback.organisation) if part)
+    if feedback.publication != Feedback.Publication.WITH_NAME:
+        sender = gettext("%(sender)s (navnet publiseres ikke)") % {"sender": sender}
+    answers = [answer.text for answer in feedback.answers.all() if answer.text.strip()]
+    parts = [feedback.reference, sender]
+    if answers:
+        start = Truncator(" ".join(answers[0].split())).chars(PICKER_TEXT_LENGTH)
+        parts.append(f"«{start}»")
+    return " · ".join(parts)

@@ -19,10 +19,9 @@ from functools import partial
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -30,9 +29,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from portal import tasks
+from portal.feedback import ratelimit
 from portal.feedback.sections import Section
 from portal.http import client_ip
-from portal.models import Consultation, Feedback, FeedbackAnswer
+from portal.models import Consultation, Feedback, FeedbackAnswer, RateCounter
 from portal.models.choices import NOT_RELEVANT, REAL_COUNTIES
 
 logger = logging.getLogger(__name__)
@@ -223,12 +223,13 @@ class RateDecision:
     retry_after: int = 0
 
 
-def check_rate_limit(request) -> RateDecision:
+def check_rate_limit(request, *, scope: str = "feedback") -> RateDecision:
     """Count this submission against the client's allowance for the current window.
 
-    A fixed window in the shared cache (Redis in production, so every worker counts together).
-    The address is kept only as a keyed hash, and only for the window (see /personvern/). If the
-    cache is down the submission is let through: losing input is worse than a burst of spam.
+    A fixed window counted in PostgreSQL (portal/feedback/ratelimit.py), so every worker and
+    every instance counts together, with or without Redis. The address is kept only as a keyed
+    hash, and only for the window (see /personvern/). If the count cannot be made the
+    submission is let through: losing input is worse than a burst of spam.
     """
     rate = parse_rate(settings.FEEDBACK_RATE_LIMIT)
     if rate is None:
@@ -239,14 +240,12 @@ def check_rate_limit(request) -> RateDecision:
     address = hmac.new(
         settings.SECRET_KEY.encode(), client_ip(request).encode(), hashlib.sha256
     ).hexdigest()[:32]
-    key = f"feedback-rate:{period}:{window}:{address}"
+    key = f"{scope}:{period}:{window}:{address}"
+    expires_at = dt.datetime.fromtimestamp((window + 1) * period + 5, tz=dt.UTC)
     try:
-        cache.add(key, 0, timeout=period + 5)
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=period + 5)
-        count = 1
-    except Exception:
+        with transaction.atomic():
+            count = ratelimit.count_hit(key, expires_at=expires_at)
+    except DatabaseError:
         logger.warning("Grensen for innspill per adresse kunne ikke sjekkes", exc_info=True)
         return RateDecision(allowed=True)
     if count <= limit:
@@ -346,4 +345,7 @@ def purge_expired(*, moment: dt.datetime, days: int, dry_run: bool = False) -> i
     if not dry_run and count:
         with transaction.atomic():
             expired.delete()
+    if not dry_run:
+        # The rate limit's windows past their time, should no submission have swept them since.
+        RateCounter.objects.filter(expires_at__lt=moment).delete()
     return count

@@ -1,3 +1,4 @@
+from portal.models.access import AccessLogEntry
 from portal.models.consultation import Consultation, ConsultationQuestion
 from portal.models.content import (
     SHORT_VERSION_SLUG,
@@ -13,10 +14,12 @@ from portal.models.content import (
 )
 from portal.models.editions import Edition, Removal
 from portal.models.feedback import Feedback, FeedbackAnswer, GuideChange
+from portal.models.ratelimit import RateCounter
 from portal.models.tasks import FailedTask, WorkerHeartbeat
 
 __all__ = [
     "SHORT_VERSION_SLUG",
+    "AccessLogEntry",
     "Chapter",
     "Consultation",
     "ConsultationQuestion",
@@ -29,6 +32,7 @@ __all__ = [
     "GuideChange",
     "Page",
     "ProcessStep",
+    "RateCounter",
     "Removal",
     "Source",
     "Status",

@@ -1,6 +1,7 @@
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
 from portal.models.base import Publishable, PublishableQuerySet
@@ -36,8 +37,26 @@ class ConsultationQuerySet(PublishableQuerySet):
 
 
 class Consultation(Publishable):
+    class Kind(models.TextChoices):
+        """What the round is in law; what each kind means for the answers is decided in one
+        place, portal/feedback/rounds.py."""
+
+        HOERING = "hoering", _("Høring")
+        INNSPILLSRUNDE = "innspillsrunde", _("Innspillsrunde")
+
     slug = models.SlugField("kortnavn", unique=True)
     title = models.CharField("tittel", max_length=200)
+    kind = models.CharField(
+        _("type runde"),
+        max_length=16,
+        choices=Kind.choices,
+        default=Kind.INNSPILLSRUNDE,
+        help_text=_(
+            "Høring: en formell høring etter utredningsinstruksen, der svarene normalt blir "
+            "publisert. Innspillsrunde: en uformell runde, der den som svarer, velger om svaret "
+            "kan publiseres."
+        ),
+    )
     introduction = MarkdownxField("innledning")
     opens_at = models.DateTimeField("åpner")
     closes_at = models.DateTimeField(

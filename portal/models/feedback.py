@@ -62,9 +62,10 @@ class Feedback(models.Model):
         NYNORSK = "nn", _("Nynorsk")
 
     class Publication(models.TextChoices):
+        # What each choice means in each kind of round is portal/feedback/rounds.py's to say.
         WITH_NAME = "med-navn", _("Publiser med navn")
-        ANONYMOUS = "anonymt", _("Publiser anonymt")
-        NONE = "ikke", _("Ikke publiser")
+        ANONYMOUS = "anonymt", _("Publiser uten navn og organisasjon")
+        NONE = "ikke", _("Ikke publiser på nettstedet")
 
     consultation = models.ForeignKey(
         Consultation,
@@ -162,7 +163,16 @@ class Feedback(models.Model):
 
     @property
     def public_name(self) -> str:
-        return self.name if self.publication == self.Publication.WITH_NAME else gettext("Anonym")
+        """Who sent it, as shown in public: name and organisation only with the respondent's
+        "med navn"; otherwise neither (an organisation can be as telling as a name)."""
+        if self.publication != self.Publication.WITH_NAME:
+            return gettext("Anonym")
+        if self.organisation:
+            return gettext("%(name)s, %(organisation)s") % {
+                "name": self.name,
+                "organisation": self.organisation,
+            }
+        return self.name
 
     @property
     def section_label(self) -> str:

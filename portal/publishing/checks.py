@@ -104,7 +104,30 @@ def publication_problems(obj, *, alongside=()) -> list[str]:
         text = getattr(obj, field.attname) or ""
         label = str(field.verbose_name)
         problems.extend(_problems_in(text, label, going_public))
+    if isinstance(obj, Consultation):
+        problems.extend(_kind_problem(obj))
     return problems
+
+
+def _kind_problem(consultation: Consultation) -> list[str]:
+    """Those who answered were told what happens to an answer in the round's kind
+    (portal/feedback/rounds.py): once input has come in, the kind stays."""
+    if consultation.pk is None:
+        return []
+    stored = Consultation.objects.filter(pk=consultation.pk).values_list("kind", flat=True).first()
+    if stored is None or stored == consultation.kind or not consultation.feedback.exists():
+        return []
+    return [
+        _(
+            "Typen runde kan ikke endres fra «%(stored)s» til «%(new)s»: det har kommet "
+            "innspill, og de som svarte, fikk vite hva som skjer med svaret i en %(lower)s."
+        )
+        % {
+            "stored": Consultation.Kind(stored).label,
+            "new": consultation.get_kind_display(),
+            "lower": str(Consultation.Kind(stored).label).lower(),
+        }
+    ]
 
 
 def require_publishable(obj, *, alongside=()) -> None:

@@ -1,9 +1,10 @@
+import getpass
 import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.feedback import export
+from portal.feedback import access, export
 from portal.models import Consultation, Feedback
 
 
@@ -29,6 +30,23 @@ class Command(BaseCommand):
             queryset = queryset.filter(consultation__slug=consultation)
         if not include_spam:
             queryset = queryset.genuine()
+        if format == "xlsx" and not output:
+            raise CommandError("XLSX må skrives til en fil: bruk --output innspill.xlsx.")
+        # Logged before it is written: a set that was exported in part was still read.
+        access.log_export(
+            None,
+            queryset,
+            selection=" ".join(
+                part
+                for part in (
+                    f"--consultation={consultation}" if consultation else "alle runder",
+                    "--include-spam" if include_spam else "",
+                )
+                if part
+            ),
+            file_format=format,
+            username=f"manage.py ({getpass.getuser()})",
+        )
         if format == "xlsx":
             if not output:
                 raise CommandError("XLSX må skrives til en fil: bruk --output innspill.xlsx.")
