@@ -40,7 +40,7 @@ EXPECTED = [
     ("EU", ["Smart spesialisering i Norge og i EU"], 1),
     ("fylkeskommunen", ["Slik arbeider fylkeskommunen med smart spesialisering"], 1),
     ("industriell symbiose", ["Industriell symbiose"], 1),
-    ("indikatorer", ["Monitorering"], 1),
+    ("indikatorer", ["Monitorering"], 2),
     ("virkemidler", ["Policy-mix"], 2),
     ("kortversjon", ["Kortversjon"], 1),
     ("personvern", ["Personvern"], 1),
