@@ -54,7 +54,9 @@ urlpatterns = [
     path("arbeidsrom/logg-ut/", workspace_accounts.logout_view, name="workspace_logout"),
     path("arbeidsrom/nasjonalt/", workspace_national.national_picture, name="workspace_national"),
     path(
-        "arbeidsrom/nasjonalt.xlsx", workspace_national.national_xlsx, name="workspace_national_xlsx"
+        "arbeidsrom/nasjonalt.xlsx",
+        workspace_national.national_xlsx,
+        name="workspace_national_xlsx",
     ),
     path("arbeidsrom/<uuid:key>/", workspace_views.workspace_detail, name="workspace_detail"),
     path("arbeidsrom/<uuid:key>/start/", workspace_views.start_year, name="workspace_start"),

@@ -226,3 +226,6 @@ class LoginRecord(models.Model):
         verbose_name = _("innlogging i arbeidsrom")
         verbose_name_plural = _("innlogginger i arbeidsrom")
         ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.at:%Y-%m-%d %H:%M}"

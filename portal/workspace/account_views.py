@@ -3,6 +3,7 @@
 Every page here is for one person and never cached (`never_cache`: private, no-store).
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,13 +12,23 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
 
 from portal.models import Membership, Workspace
 from portal.workspace import login, members
-from portal.workspace.access import is_county_account, member_workspaces, membership_in, memberships, sees_national_picture
+from portal.workspace.access import (
+    is_county_account,
+    member_workspaces,
+    membership_in,
+    memberships,
+    sees_national_picture,
+)
 from portal.workspace.forms import InviteForm, LinkRequestForm, SharingForm
+
+
+def _minutes() -> int:
+    return settings.SESAME_MAX_AGE // 60
 
 
 @never_cache
@@ -39,13 +50,24 @@ def login_request(request):
     if request.method == "POST":
         form = LinkRequestForm(request.POST)
         if form.is_valid():
-            outcome = login.request_link(request, form.cleaned_data["email"], language=get_language())
+            outcome = login.request_link(
+                request, form.cleaned_data["email"], language=get_language()
+            )
             if not outcome.allowed:
                 minutes = max(1, round(outcome.retry_after / 60))
-                response = render(request, "portal/workspace/link_rate_limited.html", {"minutes": minutes}, status=429)
+                response = render(
+                    request,
+                    "portal/workspace/link_rate_limited.html",
+                    {"minutes": minutes},
+                    status=429,
+                )
                 response["Retry-After"] = str(outcome.retry_after)
                 return response
-            return render(request, "portal/workspace/link_sent.html", {"email": form.cleaned_data["email"]})
+            return render(
+                request,
+                "portal/workspace/link_sent.html",
+                {"email": form.cleaned_data["email"], "minutes": _minutes()},
+            )
     else:
         form = LinkRequestForm()
     return render(request, "portal/workspace/login.html", {"form": form})
@@ -60,9 +82,13 @@ def link(request, token):
         user = login.log_in_with_link(request, request.POST.get("token", ""))
         if user is not None:
             return redirect("portal:workspace_home")
-        return render(request, "portal/workspace/link_invalid.html", status=400)
+        return render(
+            request, "portal/workspace/link_invalid.html", {"minutes": _minutes()}, status=400
+        )
     if login.link_account(token) is None:
-        return render(request, "portal/workspace/link_invalid.html", status=400)
+        return render(
+            request, "portal/workspace/link_invalid.html", {"minutes": _minutes()}, status=400
+        )
     return render(request, "portal/workspace/link.html", {"token": token})
 
 
@@ -108,16 +134,23 @@ def member_list(request, key):
         if form.is_valid():
             try:
                 members.coordinator_invite(
-                    request.user, workspace, form.cleaned_data["email"], name=form.cleaned_data["name"], language=get_language()
+                    request.user,
+                    workspace,
+                    form.cleaned_data["email"],
+                    name=form.cleaned_data["name"],
+                    language=get_language(),
                 )
             except ValidationError as error:
                 form.add_error("email", error)
             else:
-                messages.success(request, _("Invitasjonen er sendt til %(email)s.") % {"email": form.cleaned_data["email"]})
+                messages.success(
+                    request,
+                    _("Invitasjonen er sendt til %(email)s.")
+                    % {"email": form.cleaned_data["email"]},
+                )
                 return redirect("portal:workspace_members", workspace.key)
-    rows = (
-        workspace.memberships.select_related("user", "invited_by")
-        .order_by("role", "user__first_name", "user__email")
+    rows = workspace.memberships.select_related("user", "invited_by").order_by(
+        "role", "user__first_name", "user__email"
     )
     return render(
         request,
@@ -130,12 +163,15 @@ def member_list(request, key):
 @needs_member
 @require_POST
 def member_remove(request, key, pk):
-    workspace, own = own_workspace(request, key)
+    workspace, _own = own_workspace(request, key)
     try:
         removed = members.remove(request.user, workspace, pk)
     except Membership.DoesNotExist:
         raise Http404 from None
-    messages.success(request, _("%(name)s er fjernet fra arbeidsrommet.") % {"name": members.display_name(removed.user)})
+    messages.success(
+        request,
+        _("%(name)s er fjernet fra arbeidsrommet.") % {"name": members.display_name(removed.user)},
+    )
     return redirect("portal:workspace_members", workspace.key)
 
 
@@ -153,4 +189,6 @@ def sharing(request, key):
             workspace.save(update_fields=["shares_with_ministry"])
             messages.success(request, _("Valget er lagret."))
             return redirect("portal:workspace_detail", workspace.key)
-    return render(request, "portal/workspace/sharing.html", {"workspace": workspace, "own": own, "form": form})
+    return render(
+        request, "portal/workspace/sharing.html", {"workspace": workspace, "own": own, "form": form}
+    )

@@ -158,16 +158,25 @@ def start_assessment(user, workspace, year: int | None = None) -> Assessment:
 
 
 def _copy(user, assessment: Assessment, previous: AssessmentView | None) -> None:
-    steps = bulk_create_with_history(
-        [StepAssessment(assessment=assessment, step_slug=slug, updated_by=user) for slug in STEP_SLUGS],
+    bulk_create_with_history(
+        [
+            StepAssessment(assessment=assessment, step_slug=slug, updated_by=user)
+            for slug in STEP_SLUGS
+        ],
         StepAssessment,
         default_user=user,
     )
-    by_slug = {step.step_slug: step for step in StepAssessment.objects.filter(assessment=assessment)}
+    by_slug = {
+        step.step_slug: step for step in StepAssessment.objects.filter(assessment=assessment)
+    }
     old = {step.slug: step for step in previous.steps} if previous else {}
     scores, actions = [], []
     for factor in all_factors():
-        entry = next((e for e in old[factor.step_slug].factors if e.factor.key == factor.key), None) if old else None
+        entry = (
+            next((e for e in old[factor.step_slug].factors if e.factor.key == factor.key), None)
+            if old
+            else None
+        )
         row = entry.row if entry else None
         scores.append(
             FactorScore(
@@ -186,7 +195,6 @@ def _copy(user, assessment: Assessment, previous: AssessmentView | None) -> None
     bulk_create_with_history(scores, FactorScore, default_user=user)
     if actions:
         bulk_create_with_history(actions, NextAction, default_user=user)
-    del steps
 
 
 # --- Finishing and reopening ----------------------------------------------------------------------
@@ -205,7 +213,10 @@ def finish(user, assessment: Assessment) -> Assessment:
         missing = view_of(with_everything(Assessment.objects.filter(pk=locked.pk)).get()).missing
         if missing:
             raise ValidationError(
-                _("Gi alle faktorene et nivå før dere markerer vurderingen som ferdig. Mangler: %(list)s.")
+                _(
+                    "Gi alle faktorene et nivå før dere markerer vurderingen som ferdig. "
+                    "Mangler: %(list)s."
+                )
                 % {"list": ", ".join(entry.factor.title for entry in missing)}
             )
         if not locked.is_finished:
@@ -229,7 +240,7 @@ def reopen(user, assessment: Assessment) -> Assessment:
     return locked
 
 
-# --- Numbers ----------------------------------------------------------------------------------------
+# --- Numbers ---------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)

@@ -86,7 +86,12 @@ class StepForm(forms.Form):
     def factor_fields(self):
         """(factor, score field, justification field, link field) for the template."""
         return [
-            (f, self[f"{f.key}-score"], self[f"{f.key}-justification"], self[f"{f.key}-document_url"])
+            (
+                f,
+                self[f"{f.key}-score"],
+                self[f"{f.key}-justification"],
+                self[f"{f.key}-document_url"],
+            )
             for f in self.factors
         ]
 
@@ -114,7 +119,11 @@ def initial_of(step: StepView) -> tuple[dict, list[dict]]:
 
 def actions_of(formset) -> list[dict]:
     return [
-        {"what": form.cleaned_data["what"].strip(), "who": form.cleaned_data.get("who", "").strip(), "due": form.cleaned_data.get("due")}
+        {
+            "what": form.cleaned_data["what"].strip(),
+            "who": form.cleaned_data.get("who", "").strip(),
+            "due": form.cleaned_data.get("due"),
+        }
         for form in formset.forms
         if form.cleaned_data.get("what", "").strip()
     ]
@@ -138,7 +147,15 @@ class SaveResult:
     changed: int  # rows written
 
 
-def save_step(user, assessment: Assessment, step_slug: str, values: dict, actions: list[dict], *, base_version: int) -> SaveResult:
+def save_step(
+    user,
+    assessment: Assessment,
+    step_slug: str,
+    values: dict,
+    actions: list[dict],
+    *,
+    base_version: int,
+) -> SaveResult:
     """Write one step's scores and next actions, if nobody saved it since `base_version`."""
     if not member_workspaces(user).filter(pk=assessment.workspace_id).exists():
         raise PermissionDenied
@@ -146,8 +163,12 @@ def save_step(user, assessment: Assessment, step_slug: str, values: dict, action
         locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
         if locked.is_finished:
             raise AssessmentFinished
-        step, _created = StepAssessment.objects.get_or_create(assessment=locked, step_slug=step_slug)
-        step = StepAssessment.objects.select_for_update().select_related("updated_by").get(pk=step.pk)
+        step, _created = StepAssessment.objects.get_or_create(
+            assessment=locked, step_slug=step_slug
+        )
+        step = (
+            StepAssessment.objects.select_for_update().select_related("updated_by").get(pk=step.pk)
+        )
         scores = {s.factor_key: s for s in step.scores.all()}
         old_actions = list(step.actions.all())
         if step.version != base_version:
@@ -169,7 +190,9 @@ def save_step(user, assessment: Assessment, step_slug: str, values: dict, action
             StepAssessment.objects.filter(pk=step.pk).update(
                 version=F("version") + 1, updated_by=user, updated_at=timezone.now()
             )
-            Assessment.objects.filter(pk=locked.pk).update(revision=F("revision") + 1, updated_at=timezone.now())
+            Assessment.objects.filter(pk=locked.pk).update(
+                revision=F("revision") + 1, updated_at=timezone.now()
+            )
     return SaveResult(changed)
 
 
@@ -180,7 +203,10 @@ def _save_actions(step: StepAssessment, old: list[NextAction], new: list[dict]) 
     for order, values in enumerate(new):
         row = old[order] if order < len(old) else NextAction(step=step)
         if row.pk and (row.what, row.who, row.due, row.order) == (
-            values["what"], values["who"], values["due"], order
+            values["what"],
+            values["who"],
+            values["due"],
+            order,
         ):
             continue
         row.what, row.who, row.due, row.order = values["what"], values["who"], values["due"], order

@@ -81,9 +81,20 @@ def csv_text(view: AssessmentView) -> str:
     writer = csv.writer(out, delimiter=";")
     assessment = view.assessment
     writer.writerow([_("Fylke"), _("År"), _("Status")])
-    writer.writerow([_cell(assessment.workspace.county_name), assessment.year, assessment.get_status_display()])
+    writer.writerow(
+        [_cell(assessment.workspace.county_name), assessment.year, assessment.get_status_display()]
+    )
     writer.writerow([])
-    writer.writerow([_("Steg"), _("Faktor"), _("Nivå"), _("Nivået betyr"), _("Hva bygger vi vurderingen på"), _("Dokument")])
+    writer.writerow(
+        [
+            _("Steg"),
+            _("Faktor"),
+            _("Nivå"),
+            _("Nivået betyr"),
+            _("Hva bygger vi vurderingen på"),
+            _("Dokument"),
+        ]
+    )
     for step in view.steps:
         for entry in step.factors:
             row = entry.row
@@ -105,5 +116,12 @@ def csv_text(view: AssessmentView) -> str:
     writer.writerow([_("Steg"), _("Hva gjør vi videre"), _("Hvem"), _("Innen")])
     for step in view.steps:
         for action in step.actions:
-            writer.writerow([_cell(step.name), _cell(action.what), _cell(action.who), action.due.isoformat() if action.due else ""])
+            writer.writerow(
+                [
+                    _cell(step.name),
+                    _cell(action.what),
+                    _cell(action.who),
+                    action.due.isoformat() if action.due else "",
+                ]
+            )
     return "\ufeff" + out.getvalue()  # the BOM: Excel then reads æ, ø, å right

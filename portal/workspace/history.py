@@ -50,7 +50,11 @@ def _diffs(records, names, labels):
         if record.history_type == "-":
             changes = [("", _text(getattr(record, names[0])), "")]
         elif before is None:
-            changes = [(labels[n], "", _text(getattr(record, n))) for n in names if getattr(record, n) not in (None, "")]
+            changes = [
+                (labels[n], "", _text(getattr(record, n)))
+                for n in names
+                if getattr(record, n) not in (None, "")
+            ]
         else:
             changes = [
                 (labels[n], _text(getattr(before, n)), _text(getattr(record, n)))
@@ -65,7 +69,9 @@ def _diffs(records, names, labels):
 def entries(assessment: Assessment) -> list[Entry]:
     """Every change, newest first. The rows written when the year was started are the copy of
     last year's and are shown as that one event."""
-    steps = dict(StepAssessment.objects.filter(assessment=assessment).values_list("pk", "step_slug"))
+    steps = dict(
+        StepAssessment.objects.filter(assessment=assessment).values_list("pk", "step_slug")
+    )
     found: list[Entry] = []
     started = assessment.created_at
     score_records = FactorScore.history.filter(step_id__in=steps).select_related("history_user")
@@ -75,11 +81,21 @@ def entries(assessment: Assessment) -> list[Entry]:
         if changes:
             found.append(_entry(record, _factor_title(record.factor_key), changes))
     action_records = NextAction.history.filter(step_id__in=steps).select_related("history_user")
-    for record, changes in _diffs(action_records, ACTION_FIELDS, _labels(NextAction, ACTION_FIELDS)):
+    for record, changes in _diffs(
+        action_records, ACTION_FIELDS, _labels(NextAction, ACTION_FIELDS)
+    ):
         if record.history_type == "+" and (record.history_date - started).total_seconds() < 5:
             continue
-        subject = {"+": _("Nytt tiltak"), "-": _("Tiltak fjernet")}.get(record.history_type, _("Tiltak endret"))
-        found.append(_entry(record, subject, changes if record.history_type != "-" else [(_("Hva"), _text(record.what), "")]))
+        subject = {"+": _("Nytt tiltak"), "-": _("Tiltak fjernet")}.get(
+            record.history_type, _("Tiltak endret")
+        )
+        found.append(
+            _entry(
+                record,
+                subject,
+                changes if record.history_type != "-" else [(_("Hva"), _text(record.what), "")],
+            )
+        )
     for record in Assessment.history.filter(id=assessment.pk).select_related("history_user"):
         if record.history_type == "+":
             subject = _("Vurderingen ble startet")
@@ -88,7 +104,11 @@ def entries(assessment: Assessment) -> list[Entry]:
         elif record.status == Assessment.Status.FINISHED and record.finished_at:
             subject = _("Markert som ferdig")
         else:
-            subject = _("Åpnet igjen") if record.prev_record and record.prev_record.status == Assessment.Status.FINISHED else ""
+            subject = (
+                _("Åpnet igjen")
+                if record.prev_record and record.prev_record.status == Assessment.Status.FINISHED
+                else ""
+            )
         if subject:
             found.append(_entry(record, subject, []))
     return sorted(found, key=lambda e: e.at, reverse=True)

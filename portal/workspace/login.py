@@ -165,9 +165,7 @@ def request_link(request, address: str, *, language: str) -> LinkRequest:
     if user is not None:
         from portal.workspace import tasks  # the task module imports this one
 
-        transaction.on_commit(
-            lambda: tasks.mail_login_link.enqueue(user.pk, language), robust=True
-        )
+        transaction.on_commit(lambda: tasks.mail_login_link.enqueue(user.pk, language), robust=True)
     return LinkRequest(True)
 
 

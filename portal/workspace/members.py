@@ -17,9 +17,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from portal.models import Membership, Workspace
+from portal.staff import is_verified_staff
 from portal.workspace.access import INVITE_PERMISSION, membership_in
 from portal.workspace.login import normalise_address
-from portal.staff import is_verified_staff
 
 
 def workspace_for_county(county: str) -> Workspace:

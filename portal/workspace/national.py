@@ -103,9 +103,11 @@ def xlsx_bytes(national: NationalPicture) -> bytes:
             + [f"{len(names)}: {', '.join(names)}" if names else "0" for names in entry.levels]
         )
     change = book.create_sheet(_("Endring"))
+    mean_label = _("Snitt %(year)s")
     change.append(
-        [_("Steg"), _("Faktor"), _("Snitt %(year)s") % {"year": national.year - 1}, _("Snitt %(year)s") % {"year": national.year},
-         _("Endring"), _("Fylker med begge år"), _("Opp"), _("Likt"), _("Ned")]
+        [_("Steg"), _("Faktor"), mean_label % {"year": national.year - 1},
+         mean_label % {"year": national.year}, _("Endring"), _("Fylker med begge år"),
+         _("Opp"), _("Likt"), _("Ned")]
     )  # fmt: skip
     for entry in national.factors:
         change.append(

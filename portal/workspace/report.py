@@ -51,7 +51,10 @@ def _folder() -> Path:
 
 
 def path_for(assessment: Assessment, language: str) -> Path:
-    return _folder() / f"{assessment.workspace.key}-{assessment.year}-{file_key(assessment, language)}.pdf"
+    return (
+        _folder()
+        / f"{assessment.workspace.key}-{assessment.year}-{file_key(assessment, language)}.pdf"
+    )
 
 
 def document(assessment: Assessment, language: str) -> pdf.Document:
@@ -65,7 +68,9 @@ def document(assessment: Assessment, language: str) -> pdf.Document:
             "chart": export.chart(views, names, assessment.workspace),
         }
 
-    return pdf.Document(export.file_name(assessment), "pdf/workspace_report.html", context, language=language)
+    return pdf.Document(
+        export.file_name(assessment), "pdf/workspace_report.html", context, language=language
+    )
 
 
 def build(assessment: Assessment, language: str) -> Path:
@@ -120,7 +125,8 @@ def response(request, assessment: Assessment):
         page["Retry-After"] = str(RETRY_AFTER)
         page._has_been_logged = True
         return page
-    reply = FileResponse(handle, content_type="application/pdf", filename=f"{export.file_name(assessment)}.pdf")
+    reply = FileResponse(
+        handle, content_type="application/pdf", filename=f"{export.file_name(assessment)}.pdf"
+    )
     reply["Cache-Control"] = "private, no-store"
     return reply
-

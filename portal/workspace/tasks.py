@@ -20,9 +20,9 @@ def _absolute(name: str, *args) -> str:
 
 def _send(to: str, subject: str, template: str, context: dict) -> None:
     body = render_to_string(template, {**context, "site_url": settings.SITE_URL})
-    EmailMessage(
-        subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to]
-    ).send(using="default")
+    EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to]).send(
+        using="default"
+    )
 
 
 def _language(language: str) -> str:

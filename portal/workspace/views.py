@@ -25,7 +25,9 @@ def _readable(request, key, year) -> Assessment:
     if not request.user.is_authenticated:
         raise Http404
     return get_object_or_404(
-        readable_assessments(request.user).select_related("workspace"), workspace__key=key, year=year
+        readable_assessments(request.user).select_related("workspace"),
+        workspace__key=key,
+        year=year,
     )
 
 
@@ -33,7 +35,9 @@ def _years(workspace, year: int, readable) -> list[Assessment]:
     """This year's and up to three before it that the reader may see, newest first."""
     return list(
         assessments.with_everything(
-            readable.filter(workspace=workspace, year__lte=year).order_by("-year")[: assessments.CHART_YEARS]
+            readable.filter(workspace=workspace, year__lte=year).order_by("-year")[
+                : assessments.CHART_YEARS
+            ]
         )
     )
 
@@ -71,7 +75,13 @@ def start_year(request, key):
     except assessments.AlreadyStarted as started:
         assessment = started.assessment
     else:
-        messages.success(request, _("Årets vurdering er startet. Svarene fra i fjor er fylt inn, så dere kan oppdatere dem."))
+        messages.success(
+            request,
+            _(
+                "Årets vurdering er startet. Svarene fra forrige vurdering er fylt inn, "
+                "så dere kan oppdatere dem."
+            ),
+        )
     return redirect("portal:workspace_assessment", workspace.key, assessment.year)
 
 
@@ -81,7 +91,9 @@ def assessment_detail(request, key, year):
     assessment = _readable(request, key, year)
     readable = readable_assessments(request.user)
     names = assessments.step_names()
-    years = [assessments.view_of(row, names) for row in _years(assessment.workspace, year, readable)]
+    years = [
+        assessments.view_of(row, names) for row in _years(assessment.workspace, year, readable)
+    ]
     return render(
         request,
         "portal/workspace/assessment.html",
@@ -102,8 +114,12 @@ def step_edit(request, key, year, slug):
     if slug not in STEP_SLUGS:
         raise Http404
     workspace, _own = own_workspace(request, key)
-    assessment = get_object_or_404(writable_assessments(request.user), workspace=workspace, year=year)
-    view = assessments.view_of(assessments.with_everything(Assessment.objects.filter(pk=assessment.pk)).get())
+    assessment = get_object_or_404(
+        writable_assessments(request.user), workspace=workspace, year=year
+    )
+    view = assessments.view_of(
+        assessments.with_everything(Assessment.objects.filter(pk=assessment.pk)).get()
+    )
     step = next(s for s in view.steps if s.slug == slug)
     conflict = None
     initial, action_rows = editing.initial_of(step)
@@ -113,7 +129,12 @@ def step_edit(request, key, year, slug):
         if form.is_valid() and actions.is_valid():
             try:
                 result = editing.save_step(
-                    request.user, assessment, slug, form.values(), editing.actions_of(actions), base_version=form.cleaned_data["version"]
+                    request.user,
+                    assessment,
+                    slug,
+                    form.values(),
+                    editing.actions_of(actions),
+                    base_version=form.cleaned_data["version"],
                 )
             except editing.StepConflict as found:
                 conflict = found
@@ -123,7 +144,10 @@ def step_edit(request, key, year, slug):
                 form = editing.StepForm(slug, data, initial=initial)
                 form.is_valid()
             except editing.AssessmentFinished:
-                messages.error(request, _("Vurderingen er markert som ferdig og kan ikke endres før den åpnes igjen."))
+                messages.error(
+                    request,
+                    _("Vurderingen er markert som ferdig og kan ikke endres før den åpnes igjen."),
+                )
                 return redirect("portal:workspace_assessment", workspace.key, year)
             else:
                 if result.changed:
@@ -168,7 +192,9 @@ def _after_save(request, workspace, year, slug) -> str:
 @require_POST
 def assessment_status(request, key, year):
     workspace, _own = own_workspace(request, key)
-    assessment = get_object_or_404(writable_assessments(request.user), workspace=workspace, year=year)
+    assessment = get_object_or_404(
+        writable_assessments(request.user), workspace=workspace, year=year
+    )
     if request.POST.get("action") == "reopen":
         assessments.reopen(request.user, assessment)
         messages.success(request, _("Vurderingen er åpnet igjen og kan endres."))
@@ -209,11 +235,17 @@ def compare(request, key, year):
 @require_GET
 def change_log(request, key, year):
     workspace, _own = own_workspace(request, key)
-    assessment = get_object_or_404(writable_assessments(request.user), workspace=workspace, year=year)
+    assessment = get_object_or_404(
+        writable_assessments(request.user), workspace=workspace, year=year
+    )
     return render(
         request,
         "portal/workspace/history.html",
-        {"workspace": workspace, "assessment": assessment, "entries": change_history.entries(assessment)},
+        {
+            "workspace": workspace,
+            "assessment": assessment,
+            "entries": change_history.entries(assessment),
+        },
     )
 
 
@@ -221,7 +253,9 @@ def change_log(request, key, year):
 @require_GET
 def report_csv(request, key, year):
     assessment = _readable(request, key, year)
-    view = assessments.view_of(assessments.with_everything(Assessment.objects.filter(pk=assessment.pk)).get())
+    view = assessments.view_of(
+        assessments.with_everything(Assessment.objects.filter(pk=assessment.pk)).get()
+    )
     response = HttpResponse(export.csv_text(view), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{export.file_name(assessment)}.csv"'
     return response
