@@ -109,8 +109,8 @@ def own_workspace(request, key) -> tuple[Workspace, Membership]:
     return workspace, membership_in(request.user, workspace)
 
 
-def needs_member(view):
-    """Anonymous visitors are sent to log in; anyone else who is no member gets a 404."""
+def needs_login(view):
+    """Anonymous visitors are sent to log in; what the others may see, the view decides."""
 
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -123,7 +123,7 @@ def needs_member(view):
 
 
 @never_cache
-@needs_member
+@needs_login
 def member_list(request, key):
     workspace, own = own_workspace(request, key)
     form = InviteForm()
@@ -160,7 +160,7 @@ def member_list(request, key):
 
 
 @never_cache
-@needs_member
+@needs_login
 @require_POST
 def member_remove(request, key, pk):
     workspace, _own = own_workspace(request, key)
@@ -176,7 +176,7 @@ def member_remove(request, key, pk):
 
 
 @never_cache
-@needs_member
+@needs_login
 def sharing(request, key):
     workspace, own = own_workspace(request, key)
     initial = {"shares": "1" if workspace.shares_with_ministry else "0"}

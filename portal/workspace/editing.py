@@ -167,7 +167,9 @@ def save_step(
             assessment=locked, step_slug=step_slug
         )
         step = (
-            StepAssessment.objects.select_for_update().select_related("updated_by").get(pk=step.pk)
+            StepAssessment.objects.select_for_update(of=("self",))
+            .select_related("updated_by")
+            .get(pk=step.pk)
         )
         scores = {s.factor_key: s for s in step.scores.all()}
         old_actions = list(step.actions.all())

@@ -17,7 +17,7 @@ from portal.models import Assessment
 from portal.workspace import assessments, editing, export
 from portal.workspace import history as change_history
 from portal.workspace.access import is_county_account, readable_assessments, writable_assessments
-from portal.workspace.account_views import needs_member, own_workspace
+from portal.workspace.account_views import needs_login, own_workspace
 from portal.workspace.factors import STEP_SLUGS
 
 
@@ -43,7 +43,7 @@ def _years(workspace, year: int, readable) -> list[Assessment]:
 
 
 @never_cache
-@needs_member
+@needs_login
 def workspace_detail(request, key):
     workspace, own = own_workspace(request, key)
     rows = list(assessments.with_everything(workspace.assessments.order_by("-year")))
@@ -66,7 +66,7 @@ def workspace_detail(request, key):
 
 
 @never_cache
-@needs_member
+@needs_login
 @require_POST
 def start_year(request, key):
     workspace, _own = own_workspace(request, key)
@@ -86,6 +86,7 @@ def start_year(request, key):
 
 
 @never_cache
+@needs_login
 @require_GET
 def assessment_detail(request, key, year):
     assessment = _readable(request, key, year)
@@ -109,7 +110,7 @@ def assessment_detail(request, key, year):
 
 
 @never_cache
-@needs_member
+@needs_login
 def step_edit(request, key, year, slug):
     if slug not in STEP_SLUGS:
         raise Http404
@@ -182,20 +183,20 @@ def _after_save(request, workspace, year, slug) -> str:
     from django.urls import reverse
 
     index = STEP_SLUGS.index(slug)
-    if request.POST.get("then") == "next" and index + 1 < len(STEP_SLUGS):
+    if request.POST.get("then") == "1" and index + 1 < len(STEP_SLUGS):
         return reverse("portal:workspace_step", args=[workspace.key, year, STEP_SLUGS[index + 1]])
     return reverse("portal:workspace_assessment", args=[workspace.key, year]) + f"#steg-{slug}"
 
 
 @never_cache
-@needs_member
+@needs_login
 @require_POST
 def assessment_status(request, key, year):
     workspace, _own = own_workspace(request, key)
     assessment = get_object_or_404(
         writable_assessments(request.user), workspace=workspace, year=year
     )
-    if request.POST.get("action") == "reopen":
+    if request.POST.get("reopen"):
         assessments.reopen(request.user, assessment)
         messages.success(request, _("Vurderingen er åpnet igjen og kan endres."))
     else:
@@ -209,6 +210,7 @@ def assessment_status(request, key, year):
 
 
 @never_cache
+@needs_login
 @require_GET
 def compare(request, key, year):
     assessment = _readable(request, key, year)
@@ -231,7 +233,7 @@ def compare(request, key, year):
 
 
 @never_cache
-@needs_member
+@needs_login
 @require_GET
 def change_log(request, key, year):
     workspace, _own = own_workspace(request, key)
@@ -250,6 +252,7 @@ def change_log(request, key, year):
 
 
 @never_cache
+@needs_login
 @require_GET
 def report_csv(request, key, year):
     assessment = _readable(request, key, year)
@@ -262,6 +265,7 @@ def report_csv(request, key, year):
 
 
 @never_cache
+@needs_login
 @require_GET
 def report_pdf(request, key, year):
     from portal.workspace import report
