@@ -106,7 +106,9 @@ def test_the_permission_matrix_for_every_page_and_export(visitors, agder, finish
         if expected == 404:
             assert SECRET not in response.text
         if expected in (200, 503):
-            assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+            assert (
+                "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+            )
     national = client.get("/arbeidsrom/nasjonalt/")
     xlsx = client.get("/arbeidsrom/nasjonalt.xlsx")
     expected = 200 if who == "ministry" else 404
@@ -196,13 +198,17 @@ def test_workspace_text_is_never_found_by_search(visitors, imported, assessment,
 def test_the_csv_is_the_county_s_own_numbers(visitors, agder, finished):
     response = visitors("member").get(f"/arbeidsrom/{agder.key}/2027/rapport.csv")
     text = response.content.decode("utf-8-sig")
-    assert response["Content-Disposition"].startswith('attachment; filename="egenvurdering-agder-2027')
+    assert response["Content-Disposition"].startswith(
+        'attachment; filename="egenvurdering-agder-2027'
+    )
     assert text.count(SECRET) == 18
     assert "Agder" in text and "Vestland" not in text
 
 
-def test_a_formula_in_a_justification_is_never_run_by_a_spreadsheet(visitors, agder, assessment, member):
-    score_everything(member, assessment, text="=HYPERLINK(\"http://example.org\")")
+def test_a_formula_in_a_justification_is_never_run_by_a_spreadsheet(
+    visitors, agder, assessment, member
+):
+    score_everything(member, assessment, text='=HYPERLINK("http://example.org")')
     text = visitors("member").get(f"/arbeidsrom/{agder.key}/2027/rapport.csv").content.decode()
     assert "'=HYPERLINK" in text
     assert ";=HYPERLINK" not in text and ';"=HYPERLINK' not in text

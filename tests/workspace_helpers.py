@@ -46,7 +46,9 @@ def vestland(db):
 
 @pytest.fixture
 def coordinator(agder):
-    return county_member(agder, "koordinator@agder.example", Membership.Role.COORDINATOR, "Kim Koordinator")
+    return county_member(
+        agder, "koordinator@agder.example", Membership.Role.COORDINATOR, "Kim Koordinator"
+    )
 
 
 @pytest.fixture
@@ -72,5 +74,3 @@ def plain_staff(db):
 @pytest.fixture
 def assessment(agder, member):
     return start_assessment(member, agder, 2027)
-
-
