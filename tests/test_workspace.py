@@ -10,17 +10,7 @@ from django.contrib.auth.models import User
 from portal.models import Membership
 from portal.workspace import assessments
 from portal.workspace.login import BACKEND
-from tests.workspace_helpers import (  # noqa: F401
-    agder,
-    assessment,
-    coordinator,
-    member,
-    ministry,
-    other_member,
-    plain_staff,
-    score_everything,
-    vestland,
-)
+from tests.workspace_helpers import score_everything
 
 pytestmark = pytest.mark.django_db
 

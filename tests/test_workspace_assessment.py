@@ -14,15 +14,7 @@ from portal.models import Assessment, Membership, StepAssessment
 from portal.workspace import assessments, editing, members, national
 from portal.workspace.factors import all_factors, factors_for_step
 from portal.workspace.login import BACKEND
-from tests.workspace_helpers import (  # noqa: F401
-    agder,
-    assessment,
-    county_member,
-    member,
-    ministry,
-    score_everything,
-    vestland,
-)
+from tests.workspace_helpers import county_member, score_everything
 
 pytestmark = pytest.mark.django_db
 

@@ -10,10 +10,9 @@ import time_machine
 from django.contrib.auth.models import User
 from django.core import mail
 
-from portal.models import LoginRecord
+from portal.models import LoginRecord, Membership
 from portal.workspace import login
-from portal.models import Membership
-from tests.workspace_helpers import agder, county_member  # noqa: F401
+from tests.workspace_helpers import county_member
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +30,7 @@ def link_in_mail(run_tasks) -> str:
 
 
 @pytest.fixture
-def member(agder, run_tasks):  # noqa: F811
+def member(agder, run_tasks):
     """A member, their invitation mailed and out of the way."""
     user = county_member(agder, "medlem@agder.example", Membership.Role.MEMBER, "Mia Medlem")
     run_tasks("default")

@@ -17,7 +17,7 @@ def county_member(workspace, email, role=Membership.Role.MEMBER, name="Kari Nord
 def staff(username, *perms):
     user = User.objects.create_user(username, password="et-langt-passord-1", is_staff=True)
     for perm in perms:
-        app, codename = perm.split(".")
+        _app, codename = perm.split(".")
         user.user_permissions.add(Permission.objects.get(codename=codename))
     return User.objects.get(pk=user.pk)  # without the cached permissions
 
