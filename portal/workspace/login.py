@@ -169,8 +169,12 @@ def request_link(request, address: str, *, language: str) -> LinkRequest:
     return LinkRequest(True)
 
 
-def purge_login_records(*, moment: dt.datetime | None = None) -> int:
+def purge_login_records(*, moment: dt.datetime | None = None, dry_run: bool = False) -> int:
+    """Delete login records older than WORKSPACE_LOGIN_RECORD_DAYS (as /personvern/ says)."""
     moment = moment or timezone.now()
     cutoff = moment - dt.timedelta(days=settings.WORKSPACE_LOGIN_RECORD_DAYS)
-    deleted, _ = LoginRecord.objects.filter(at__lt=cutoff).delete()
+    old = LoginRecord.objects.filter(at__lt=cutoff)
+    if dry_run:
+        return old.count()
+    deleted, _ = old.delete()
     return deleted

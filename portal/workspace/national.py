@@ -37,12 +37,13 @@ class FactorPicture:
 @dataclass
 class NationalPicture:
     year: int
-    counties: list[tuple[str, bool]]  # (county name, has a shared finished assessment)
+    # (county name, the workspace's key if it has a shared, finished assessment, else None)
+    counties: list[tuple[str, object]]
     factors: list[FactorPicture] = field(default_factory=list)
 
     @property
     def sharing_count(self) -> int:
-        return sum(1 for _name, finished in self.counties if finished)
+        return sum(1 for _name, key in self.counties if key)
 
 
 def picture(year: int) -> NationalPicture:
@@ -53,7 +54,11 @@ def picture(year: int) -> NationalPicture:
     now = {v.assessment.workspace.county: v for v in rows if v.assessment.year == year}
     then = {v.assessment.workspace.county: v for v in rows if v.assessment.year == year - 1}
     result = NationalPicture(
-        year=year, counties=[(str(c.name), c.code in now) for c in REAL_COUNTIES]
+        year=year,
+        counties=[
+            (str(c.name), now[c.code].assessment.workspace.key if c.code in now else None)
+            for c in REAL_COUNTIES
+        ],
     )
     order = [c.code for c in REAL_COUNTIES]
     now_scores = {code: v.scores() for code, v in now.items()}
