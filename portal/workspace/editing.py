@@ -41,6 +41,11 @@ class ActionForm(forms.Form):
         error_messages={"invalid": _("Skriv datoen som åååå-mm-dd, for eksempel 2027-06-30.")},
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "ds-input")
+
     def clean(self):
         data = super().clean()
         if (data.get("who") or data.get("due")) and not data.get("what"):
@@ -82,6 +87,9 @@ class StepForm(forms.Form):
                 validators=[validate_web_address],
                 error_messages={"invalid": _("Skriv en hel nettadresse, som https://…")},
             )
+
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "ds-input")
 
     def factor_fields(self):
         """(factor, score field, justification field, link field) for the template."""
