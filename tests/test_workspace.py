@@ -83,6 +83,9 @@ def test_the_permission_matrix_for_every_page_and_export(visitors, agder, finish
             assert response.status_code == 302 and "/arbeidsrom/logg-inn/" in response.url, path
         else:
             assert response.status_code == MEMBER_PAGE[who], (path, who)
+            if response.status_code == 200:
+                assert "no-store" in response["Cache-Control"], path
+                assert "private" in response["Cache-Control"], path
     readable = {**MEMBER_PAGE, "ministry": 200 if shares else 404}
     for path in shared_pages(agder.key):
         response = client.get(path)
@@ -271,3 +274,18 @@ def test_the_national_picture_makes_no_query_per_county(
     client = visitors("ministry")
     with django_assert_max_num_queries(12):
         assert client.get("/arbeidsrom/nasjonalt/").status_code == 200
+
+
+def test_hostile_addresses_get_a_plain_404_never_a_500(visitors, agder, ministry):
+    client = visitors("member")
+    for path in [
+        f"/arbeidsrom/{agder.key}/99999999999999999999/",
+        f"/arbeidsrom/{agder.key}/2027/steg/finnes-ikke/",
+        f"/arbeidsrom/{agder.key}/1/rapport.csv",
+        "/arbeidsrom/00000000-0000-0000-0000-000000000000/",
+        "/arbeidsrom/logg-inn/%3Cscript%3E/",
+    ]:
+        assert client.get(path).status_code in (400, 404), path
+    client = visitors("ministry")
+    assert client.get("/arbeidsrom/nasjonalt/?ar=%27%3B+drop").status_code == 200
+    assert client.get("/arbeidsrom/nasjonalt/?ar=99999999999").status_code == 200
