@@ -270,6 +270,10 @@ def test_staff_invite_a_coordinator_in_the_admin(client, ministry, run_tasks):
     run_tasks("default")
     assert mail.outbox[-1].to == ["kari@mr.example"]
     assert "/arbeidsrom/logg-inn/" in mail.outbox[-1].body
+    listing = client.get("/admin/portal/workspace/")
+    assert "kari@mr.example" in listing.text and "Inviter fylkets koordinator" in listing.text
+    change = client.get(f"/admin/portal/workspace/{membership.workspace.pk}/change/")
+    assert change.status_code == 200 and "kari@mr.example" in change.text
 
 
 def test_staff_without_the_permission_cannot_invite(client, ministry):

@@ -37,6 +37,15 @@ class MembershipInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(INVITE_PERMISSION)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm(INVITE_PERMISSION)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.has_perm(INVITE_PERMISSION)
+
     @admin.display(description="e-post")
     def user_email(self, obj):
         return obj.user.email
