@@ -209,8 +209,19 @@ def test_a_formula_in_a_justification_is_never_run_by_a_spreadsheet(
 
 def test_the_step_pages_link_into_the_workspace(client, imported):
     html = client.get("/steg/analyse/").text
-    assert 'href="/arbeidsrom/"' in html and "Vurder dere selv" in html
-    assert 'href="/nn/arbeidsrom/"' in client.get("/nn/steg/analyse/").text
+    assert 'href="/arbeidsrom/?steg=analyse"' in html and "Vurder dere selv" in html
+    assert 'href="/nn/arbeidsrom/?steg=analyse"' in client.get("/nn/steg/analyse/").text
+
+
+def test_vurder_dere_selv_leads_a_member_to_that_step_of_this_year_s(visitors, agder, member):
+    client = visitors("member")
+    assert client.get("/arbeidsrom/?steg=visjon").url == f"/arbeidsrom/{agder.key}/"
+    assessments.start_assessment(member, agder)
+    assert (
+        client.get("/arbeidsrom/?steg=visjon").url == f"/arbeidsrom/{agder.key}/2027/steg/visjon/"
+    )
+    assert client.get("/arbeidsrom/?steg=<x>").url == f"/arbeidsrom/{agder.key}/"
+    assert visitors("anonymous").get("/arbeidsrom/?steg=visjon").url == "/arbeidsrom/logg-inn/"
 
 
 def test_a_county_member_never_reaches_the_admin(visitors, member):

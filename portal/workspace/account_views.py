@@ -9,6 +9,7 @@ from django.contrib.auth import logout
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -27,6 +28,17 @@ from portal.workspace.access import (
 from portal.workspace.forms import InviteForm, LinkRequestForm, SharingForm
 
 
+def _landing(workspace: Workspace, step_slug: str | None) -> str:
+    """From a step page's "Vurder dere selv": that step of this year's assessment, if started."""
+    from portal.workspace.assessments import current_year
+    from portal.workspace.factors import STEP_SLUGS
+
+    year = current_year()
+    if step_slug in STEP_SLUGS and workspace.assessments.filter(year=year).exists():
+        return reverse("portal:workspace_step", args=[workspace.key, year, step_slug])
+    return reverse("portal:workspace_detail", args=[workspace.key])
+
+
 def _minutes() -> int:
     return settings.SESAME_MAX_AGE // 60
 
@@ -37,7 +49,7 @@ def home(request):
     if is_county_account(request.user):
         own = list(memberships(request.user))
         if len(own) == 1:
-            return redirect("portal:workspace_detail", own[0].workspace.key)
+            return redirect(_landing(own[0].workspace, request.GET.get("steg")))
         if own:
             return render(request, "portal/workspace/choose.html", {"memberships": own})
     if sees_national_picture(request.user):
