@@ -1,8 +1,9 @@
 """Logging in to a county workspace: a one-time link by e-mail, no passwords.
 
 - `request_link(request, address)` counts the request against two limits (per e-mail address
-  and per client address), and, only if the address belongs to a county member, enqueues the
-  e-mail with a link. The caller shows the same answer whether or not the address is known.
+  and per client address, in PostgreSQL like the input form's), and, only if the address
+  belongs to a county member, enqueues the e-mail with a link. The caller shows the same
+  answer whether or not the address is known.
 - The link (django-sesame, v2 tokens) works for SESAME_MAX_AGE seconds and once: it is signed
   over the account's last login, which logging in changes. Opening it only shows a page with a
   "Logg inn" button (mail scanners open every link in a message); the POST logs in.
@@ -24,13 +25,13 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.backends import ModelBackend
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from sesame import tokens
 from sesame.backends import SesameBackendMixin
 
+from portal.feedback.ratelimit import count_hit
 from portal.http import client_ip
 from portal.models import LoginRecord, Membership
 
@@ -131,23 +132,17 @@ def _digest(value: str) -> str:
 
 
 def _count(name: str, value: str, rate_text: str) -> int:
-    """Count one request; 0 when allowed, else the seconds until the window ends."""
+    """Count one request; 0 when allowed, else the seconds until the window ends. Counted in
+    PostgreSQL (portal/feedback/ratelimit.py), so every worker and instance counts together."""
     rate = parse_rate(rate_text)
     if rate is None:
         return 0
     limit, period = rate
     now = time.time()
     window = int(now // period)
+    ends = dt.datetime.fromtimestamp((window + 1) * period, tz=dt.UTC)
     key = f"workspace-link:{name}:{period}:{window}:{_digest(value)}"
-    try:
-        cache.add(key, 0, timeout=period + 5)
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=period + 5)
-        count = 1
-    except Exception:
-        logger.warning("Grensen for innloggingslenker kunne ikke sjekkes", exc_info=True)
-        return 0
+    count = count_hit(key, expires_at=ends)
     return 0 if count <= limit else max(1, int((window + 1) * period - now))
 
 
