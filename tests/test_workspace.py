@@ -132,6 +132,10 @@ def test_only_members_change_anything(visitors, agder, assessment, who, expected
     assert client.post(f"/arbeidsrom/{agder.key}/2027/status/", {"finish": "1"}).status_code == (
         expected
     )
+    step = client.post(f"/arbeidsrom/{agder.key}/2027/steg/analyse/", {"version": "0"})
+    assert step.status_code == (200 if expected == 302 else 404)  # a member sees the form again
+    assessment.refresh_from_db()
+    assert assessment.revision == 0, "nothing was saved"
 
 
 @pytest.mark.parametrize(
