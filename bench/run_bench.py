@@ -38,7 +38,8 @@ P99_LIMIT_MS = 60.0
 class Target:
     name: str
     url: str
-    kind: str  # static | cached | uncached | search
+    kind: str  # static | cached | uncached | search | workspace
+    headers: tuple[str, ...] = ()  # e.g. a logged-in member's session cookie
     rates: list[float] = field(default_factory=list)
     p50s: list[float] = field(default_factory=list)
     p99s: list[float] = field(default_factory=list)
@@ -101,9 +102,51 @@ def start_server(port: int, *, page_cache: bool, redis: bool = True) -> subproce
     raise SystemExit(f"gunicorn did not start on port {port}")
 
 
-def fetch(url: str) -> bytes:
-    with urllib.request.urlopen(url, timeout=10) as response:
+def fetch(url: str, headers: tuple[str, ...] = ()) -> bytes:
+    request = urllib.request.Request(url, headers=dict(h.split(": ", 1) for h in headers))
+    with urllib.request.urlopen(request, timeout=10) as response:
         return response.read()
+
+
+# A county member logged in to their workspace, with this year's assessment scored: made in
+# the bench database, idempotent, and printed as "<session key> <assessment path>".
+WORKSPACE_SETUP = """
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from portal.models import Assessment, StepAssessment
+from portal.workspace import assessments, editing, members
+from portal.workspace.factors import STEP_SLUGS, factors_for_step
+from portal.workspace.login import BACKEND
+workspace = members.workspace_for_county("42")
+user = members.invite(workspace, "bench@agder.example", name="Bench Medlem", invited_by=None).user
+year = assessments.current_year()
+one = Assessment.objects.filter(workspace=workspace, year=year).first()
+if one is None:
+    one = assessments.start_assessment(user, workspace, year)
+    for slug in STEP_SLUGS:
+        row = StepAssessment.objects.get(assessment=one, step_slug=slug)
+        values = {f.key: {"score": 3, "justification": "Benk.", "document_url": ""}
+                  for f in factors_for_step(slug)}
+        editing.save_step(user, one, slug, values, [], base_version=row.version)
+session = SessionStore()
+session[SESSION_KEY], session[BACKEND_SESSION_KEY] = str(user.pk), BACKEND
+session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+session.set_expiry(24 * 3600)
+session.save()
+print(session.session_key, f"/arbeidsrom/{workspace.key}/{year}/")
+"""
+
+
+def workspace_session() -> tuple[str, str]:
+    out = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c", WORKSPACE_SETUP],
+        cwd=ROOT,
+        env=environment(TASKS_BACKEND="django.tasks.backends.dummy.DummyBackend"),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    return out[-2], out[-1]
 
 
 def static_file_like(size: int) -> str:
@@ -125,9 +168,12 @@ def static_file_like(size: int) -> str:
 UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def run_wrk(url: str, seconds: int, connections: int) -> tuple[float, float, float, int]:
+def run_wrk(
+    url: str, seconds: int, connections: int, headers: tuple[str, ...] = ()
+) -> tuple[float, float, float, int]:
+    extra = [arg for header in headers for arg in ("-H", header)]
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", *extra, url],
         capture_output=True,
         text=True,
         check=True,
@@ -191,6 +237,8 @@ def main() -> int:
         raise SystemExit("wrk is missing: apt-get install wrk")
 
     prepare_database()
+    session_key, assessment_path = workspace_session()
+    member_cookie = (f"Cookie: sessionid={session_key}",)
     cached_port, local_port, uncached_port = free_port(), free_port(), free_port()
     servers = [
         start_server(cached_port, page_cache=True),
@@ -220,17 +268,26 @@ def main() -> int:
             Target(
                 "search «næringsutvikling»", uncached + "/sok/?q=n%C3%A6ringsutvikling", "search"
             ),
+            # Never cached (a session): chart, table and 18 factors, as a member sees them.
+            Target(
+                "workspace assessment, logged in",
+                cached + assessment_path,
+                "workspace",
+                member_cookie,
+            ),
         ]
         for target in list(targets):  # warm every cache and worker before measuring
             try:
                 for _ in range(10):
-                    fetch(target.url)
+                    fetch(target.url, target.headers)
             except OSError as error:
                 print(f"left out {target.name}: {error}", file=sys.stderr)
                 targets.remove(target)
         for round_number in range(1, args.rounds + 1):
             for target in targets:
-                rate, p50, p99, errors = run_wrk(target.url, args.seconds, args.connections)
+                rate, p50, p99, errors = run_wrk(
+                    target.url, args.seconds, args.connections, target.headers
+                )
                 target.rates.append(rate)
                 target.p50s.append(p50)
                 target.p99s.append(p99)

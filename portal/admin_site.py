@@ -11,6 +11,7 @@ import re
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
 from django.shortcuts import redirect, render
@@ -141,7 +142,12 @@ class PortalAdminSite(admin.AdminSite):
         return PortalAutocompleteJsonView.as_view(admin_site=self)(request)
 
     def has_permission(self, request):
-        return super().has_permission(request) and has_second_factor(request.user)
+        # A session opened with a county workspace's link is never the admin's, whatever the
+        # account has become since (portal/workspace/login.py).
+        from portal.workspace.login import BACKEND  # the site is made before the models
+
+        by_link = request.session.get(BACKEND_SESSION_KEY) == BACKEND
+        return super().has_permission(request) and has_second_factor(request.user) and not by_link
 
     def index(self, request, extra_context=None):
         """The front page shows publishers what waits for them: editions sent for approval and

@@ -4,6 +4,9 @@ from portal import views
 from portal.cache import public_page
 from portal.feedback import views as feedback_views
 from portal.feeds import ChangesFeed
+from portal.workspace import account_views as workspace_accounts
+from portal.workspace import national_views as workspace_national
+from portal.workspace import views as workspace_views
 
 app_name = "portal"
 
@@ -44,6 +47,63 @@ urlpatterns = [
         name="feedback_responses",
     ),
     path("innspill/<slug:slug>/endringer/", feedback_views.change_log, name="feedback_changes"),
+    # The county workspaces (portal/workspace/): for members and, where shared, the ministry.
+    path("arbeidsrom/", workspace_accounts.home, name="workspace_home"),
+    path("arbeidsrom/logg-inn/", workspace_accounts.login_request, name="workspace_login"),
+    path("arbeidsrom/logg-inn/<str:token>/", workspace_accounts.link, name="workspace_link"),
+    path("arbeidsrom/logg-ut/", workspace_accounts.logout_view, name="workspace_logout"),
+    path("arbeidsrom/nasjonalt/", workspace_national.national_picture, name="workspace_national"),
+    path(
+        "arbeidsrom/nasjonalt.xlsx",
+        workspace_national.national_xlsx,
+        name="workspace_national_xlsx",
+    ),
+    path("arbeidsrom/<uuid:key>/", workspace_views.workspace_detail, name="workspace_detail"),
+    path("arbeidsrom/<uuid:key>/start/", workspace_views.start_year, name="workspace_start"),
+    path(
+        "arbeidsrom/<uuid:key>/medlemmer/", workspace_accounts.member_list, name="workspace_members"
+    ),
+    path(
+        "arbeidsrom/<uuid:key>/medlemmer/<int:pk>/fjern/",
+        workspace_accounts.member_remove,
+        name="workspace_member_remove",
+    ),
+    path("arbeidsrom/<uuid:key>/deling/", workspace_accounts.sharing, name="workspace_sharing"),
+    path(
+        "arbeidsrom/<uuid:key>/<int:year>/",
+        workspace_views.assessment_detail,
+        name="workspace_assessment",
+    ),
+    path(
+        "arbeidsrom/<uuid:key>/<int:year>/steg/<slug:slug>/",
+        workspace_views.step_edit,
+        name="workspace_step",
+    ),
+    path(
+        "arbeidsrom/<uuid:key>/<int:year>/status/",
+        workspace_views.assessment_status,
+        name="workspace_status",
+    ),
+    path(
+        "arbeidsrom/<uuid:key>/<int:year>/sammenligning/",
+        workspace_views.compare,
+        name="workspace_compare",
+    ),
+    path(
+        "arbeidsrom/<uuid:key>/<int:year>/endringer/",
+        workspace_views.change_log,
+        name="workspace_history",
+    ),
+    path(
+        "arbeidsrom/<uuid:key>/<int:year>/rapport.csv",
+        workspace_views.report_csv,
+        name="workspace_csv",
+    ),
+    path(
+        "arbeidsrom/<uuid:key>/<int:year>/rapport.pdf",
+        workspace_views.report_pdf,
+        name="workspace_pdf",
+    ),
     # Pages (om, personvern, tilgjengelighet, kortversjon, ...) last: they take any free slug.
     path("<slug:slug>/", views.page_detail, name="page_detail"),
 ]

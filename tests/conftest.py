@@ -10,6 +10,9 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 
 from portal import cache as page_cache
 
+# The workspace's fixtures (two counties, their members, ministry staff).
+pytest_plugins = ["tests.workspace_helpers"]
+
 MINIMAL_CONTENT = {
     "themes.yaml": """
         - slug: gronn-omstilling

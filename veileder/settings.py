@@ -160,6 +160,9 @@ else:
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # County members' one-time links (portal/workspace/login.py). Called by name there, never
+    # through authenticate(): it refuses staff, so a link never skips the second factor.
+    "portal.workspace.login.CountyLinkBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -205,6 +208,10 @@ SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # and the EMAIL_* variables below.
 EMAIL_BACKEND_PATH = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 MAILERS = {"default": {"BACKEND": EMAIL_BACKEND_PATH}}
+if EMAIL_BACKEND_PATH.endswith("filebased.EmailBackend"):  # tests read mail a server sent
+    MAILERS["default"]["OPTIONS"] = {
+        "file_path": env("EMAIL_FILE_PATH", str(BASE_DIR / ".local" / "mail"))
+    }
 if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
     MAILERS["default"]["OPTIONS"] = {
         "host": env("EMAIL_HOST", "localhost"),
@@ -281,6 +288,21 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "portal.http.client_ip"
 AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
 AXES_ALLOWED_CORS_ORIGINS = SITE_URL
+
+# The county workspace (portal/workspace/). A login link works once, for this many minutes.
+# Link requests are limited per e-mail address and per client address (N/period as above).
+SESAME_MAX_AGE = int(env("WORKSPACE_LINK_MINUTES", "15")) * 60
+SESAME_ONE_TIME = True
+SESAME_TOKENS = ["sesame.tokens_v2"]
+SESAME_INVALIDATE_ON_PASSWORD_CHANGE = True
+WORKSPACE_LINK_RATE_PER_ADDRESS = env("WORKSPACE_LINK_RATE_PER_ADDRESS", "3/15m")
+WORKSPACE_LINK_RATE_PER_CLIENT = env("WORKSPACE_LINK_RATE_PER_CLIENT", "20/h")
+# Days a member's login record is kept (/personvern/ says so).
+WORKSPACE_LOGIN_RECORD_DAYS = int(env("WORKSPACE_LOGIN_RECORD_DAYS", "365"))
+# The counties' reports (PDF): private files, served only to those who may read them.
+WORKSPACE_REPORT_DIR = Path(
+    env("WORKSPACE_REPORT_DIR", str(BASE_DIR / ".local" / "workspace-reports"))
+)
 
 # Django admin's delete confirmation and the import report can list many objects.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000

@@ -11,4 +11,5 @@ from portal.admin import (  # noqa: F401
     feedback,
     guide_changes,
     tasks,
+    workspace,
 )

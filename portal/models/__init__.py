@@ -16,27 +16,43 @@ from portal.models.editions import Edition, Removal
 from portal.models.feedback import Feedback, FeedbackAnswer, GuideChange
 from portal.models.ratelimit import RateCounter
 from portal.models.tasks import FailedTask, WorkerHeartbeat
+from portal.models.workspace import (
+    Assessment,
+    FactorScore,
+    LoginRecord,
+    Membership,
+    NextAction,
+    StepAssessment,
+    Workspace,
+)
 
 __all__ = [
     "SHORT_VERSION_SLUG",
     "AccessLogEntry",
+    "Assessment",
     "Chapter",
     "Consultation",
     "ConsultationQuestion",
     "Edition",
     "ExampleCase",
+    "FactorScore",
     "FailedTask",
     "Feedback",
     "FeedbackAnswer",
     "GlossaryTerm",
     "GuideChange",
+    "LoginRecord",
+    "Membership",
+    "NextAction",
     "Page",
     "ProcessStep",
     "RateCounter",
     "Removal",
     "Source",
     "Status",
+    "StepAssessment",
     "Theme",
     "WorkerHeartbeat",
+    "Workspace",
     "part_order",
 ]

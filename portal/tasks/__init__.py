@@ -16,6 +16,9 @@ TASK_LABELS = {
     "publish_scheduled": "Publisere planlagt utgave",
     "unpublish_scheduled": "Avpublisere planlagt",
     "notify_publishers": "Varsle publisister",
+    "mail_login_link": "Sende innloggingslenke til arbeidsrommet",
+    "mail_invitation": "Sende invitasjon til arbeidsrommet",
+    "build_report": "Lage fylkets rapport (PDF)",
 }
 
 __all__ = [
