@@ -127,7 +127,18 @@ class ProcessStep(Publishable):
     )
 
     search_vector = weighted_search_vector(
-        "name", "summary", "body", "questions", "roles", "eu_elements"
+        "name",
+        "summary",
+        "body",
+        "questions",
+        "roles",
+        "eu_elements",
+        "method",
+        "participants",
+        "duration",
+        "outcome",
+        "checklist_before",
+        "checklist_done",
     )
     search_head = head_search_vector("name", "summary")
 
