@@ -225,31 +225,42 @@ def _pdf_response(request, document: pdf.Document, title: str) -> HttpResponse:
         response._has_been_logged = True  # expected while a build runs: not an error to log
         return response
     response = FileResponse(
-        built.handle, content_type="application/pdf", filename=f"{document.name}.pdf"
+        built.handle, content_type="application/pdf", filename=document.download_name
     )
     # An older file only until the new one is built: browsers must ask again.
     response["Cache-Control"] = "public, max-age=300" if built.current else "no-cache"
     return response
 
 
+# Each PDF in the written form of its address: /veileder.pdf is bokmål, /nn/veileder.pdf nynorsk.
+
+
 @require_GET
-def workshop_sheet_pdf(request, slug):
+def workshop_sheet_pdf(request, slug, paper="a4"):
     step = get_object_or_404(ProcessStep.objects.published(), slug=slug)
     title = gettext("Arbeidsark for %(name)s") % {"name": step.name}
-    return _pdf_response(request, pdf.workshop_sheet(step), title)
+    return _pdf_response(request, pdf.workshop_sheet(step, get_language(), paper), title)
 
 
 @require_GET
 def assessment_sheet_pdf(request, slug):
     step = get_object_or_404(ProcessStep.objects.published(), slug=slug)
     title = gettext("Vurderingsskjema for %(name)s") % {"name": step.name}
-    language = "nn" if get_language() == "nn" else ""
-    return _pdf_response(request, pdf.assessment_sheet(step, language), title)
+    return _pdf_response(request, pdf.assessment_sheet(step, get_language()), title)
 
 
 @require_GET
 def guide_pdf(request):
-    return _pdf_response(request, pdf.guide(), gettext("Smart spesialisering – veileder"))
+    document = pdf.guide(get_language())
+    return _pdf_response(request, document, gettext("Smart spesialisering – veileder"))
+
+
+@require_GET
+def poster_pdf(request):
+    if not ProcessStep.objects.published().exists():
+        raise Http404
+    document = pdf.poster(get_language())
+    return _pdf_response(request, document, gettext("Plakat: de seks stegene"))
 
 
 @public_page
@@ -262,7 +273,7 @@ def short_version(request):
 @require_GET
 def short_version_pdf(request):
     page = get_object_or_404(Page.objects.published(), slug=SHORT_VERSION_SLUG)
-    return _pdf_response(request, pdf.short_version(page), page.title)
+    return _pdf_response(request, pdf.short_version(page, get_language()), page.title)
 
 
 @public_page(vary=("steg", "tema"))

@@ -18,6 +18,7 @@ LAYERS = [
         "portal.permissions",
         "portal.workspace.factors",
         "portal.workspace.chart",
+        "portal.figures",
     },
     {
         "portal.markdown",

@@ -49,6 +49,7 @@ _TARGETS = {
     "portal:step_detail": (ProcessStep, "slug"),
     "portal:workshop_sheet": (ProcessStep, "slug"),
     "portal:workshop_sheet_pdf": (ProcessStep, "slug"),
+    "portal:workshop_sheet_pdf_a3": (ProcessStep, "slug"),
     "portal:example_detail": (ExampleCase, "slug"),
     "portal:page_detail": (Page, "slug"),
     "portal:feedback_form": (Consultation, "slug"),

@@ -1,6 +1,7 @@
 """PDF builds in the background, on the slow `pdf` queue.
 
-A build is named by the document (kind and slug) and the content version it was asked for. It
+A build is named by the document (kind, slug, written form and paper size) and the content
+version it was asked for. It
 builds the file for the version current when it runs, so a build that waited in the queue while
 the content changed again builds the newest content, and the builds queued behind it find their
 file made. Asking for a build that is already queued, or already running for the same version,
@@ -24,8 +25,8 @@ QUEUE = "pdf"
 
 
 @retrying_task(queue_name=QUEUE)
-def build_pdf(kind: str, slug: str, version: str) -> str:
-    document = pdf.document(kind, slug)
+def build_pdf(kind: str, slug: str, version: str, language: str = "nb", paper: str = "a4") -> str:
+    document = pdf.document(kind, slug, language, paper)
     if document is None:
         return "ikke publisert"  # unpublished since it was asked for
     return pdf.build(document).name
@@ -36,12 +37,12 @@ def request_build(document: pdf.Document, version: str | None = None) -> bool:
     version = content_version() if version is None else version
     with transaction.atomic():
         # One asker at a time per document, on every app server: check, then enqueue.
-        lock = zlib.crc32(f"pdf-build:{document.kind}:{document.slug}".encode())
+        lock = zlib.crc32(f"pdf-build:{document.kind}:{document.slug}:{document.stem}".encode())
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock])
         if _pending(document, version).exists():
             return False
-        build_pdf.enqueue(document.kind, document.slug, version)
+        build_pdf.enqueue(document.kind, document.slug, version, document.language, document.paper)
     return True
 
 
@@ -57,6 +58,8 @@ def _pending(document: pdf.Document, version: str):
         task_path=build_pdf.module_path,
         args_kwargs__args__0=document.kind,
         args_kwargs__args__1=document.slug,
+        args_kwargs__args__3=document.language,
+        args_kwargs__args__4=document.paper,
     )
     # A queued build reads the version when it starts, so it serves any version; a running one
     # only the version it started with, and only if its worker may still be at it (a worker

@@ -5,7 +5,7 @@ from django import template
 from django.urls import reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 
 from portal import markdown, translation
@@ -104,6 +104,12 @@ _SLUG_PLACEHOLDER = "pdf-slug"
 
 @functools.cache
 def _site_link() -> re.Pattern:
+    # The content links to bokmål addresses (/steg/analyse/), whichever form a PDF is built in.
+    with override("nb"):
+        return _site_link_pattern()
+
+
+def _site_link_pattern() -> re.Pattern:
     alternatives = []
     for url_name, takes_slug, _prefix in _PDF_TARGETS:
         if takes_slug:
