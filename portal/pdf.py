@@ -35,7 +35,7 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from portal import markdown
+from portal import figures, markdown
 from portal.figures import cycle_figure
 from portal.models import (
     SHORT_VERSION_SLUG,
@@ -250,7 +250,8 @@ def _edition(objects) -> dict:
 
 @cache
 def _layout_digest() -> str:
-    """The templates and stylesheets that lay the PDFs out: a change to them makes new PDFs."""
+    """The templates, stylesheets and figure geometry that lay the PDFs out: a change to them
+    makes new PDFs. (Templates outside templates/pdf/ that a PDF includes belong here too.)"""
     digest = hashlib.sha256(markdown.RENDERER_VERSION.encode())
     folder = Path(settings.BASE_DIR) / "templates" / "pdf"
     for path in sorted(folder.rglob("*.html")):
@@ -258,6 +259,7 @@ def _layout_digest() -> str:
     # The step's manual parts, included by the workshop sheet and shared with the site.
     for path in sorted((folder.parent / "includes").glob("step_*.html")):
         digest.update(path.read_bytes())
+    digest.update(Path(figures.__file__).read_bytes())
     for name in STYLESHEETS:
         digest.update(Path(finders.find(name)).read_bytes())
     # The assessment sheets print the factors, which are a file in content/, not the database.
