@@ -339,6 +339,9 @@ def build(document: Document) -> Path:
         temporary.replace(path)
         for old in _versions(folder, document.stem)[1 + KEEP_OLD_VERSIONS :]:
             old.unlink(missing_ok=True)
+        # Files named before the written form and paper were part of the name (bokmål A4 only).
+        for old in _versions(folder, document.name):
+            old.unlink(missing_ok=True)
         seconds = (timezone.now() - started).total_seconds()
         logger.info("Built %s (%d bytes) in %.1f s", path.name, len(data), seconds)
     return path

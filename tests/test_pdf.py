@@ -454,6 +454,17 @@ def test_after_an_edit_the_old_pdf_is_served_until_the_new_one_is_built(
     assert len(kept) == 2, "the current file and the one before it"
 
 
+def test_a_file_named_the_old_way_is_removed_when_its_document_is_built(
+    imported, counted_builds, pdf_folder
+):
+    pdf_folder.mkdir(parents=True, exist_ok=True)
+    legacy = pdf_folder / ("arbeidsark-steg-1-analyse-" + "0" * 20 + ".pdf")
+    legacy.write_bytes(b"%PDF-1.7 bokmal A4 from before")
+    pdf.build(pdf.workshop_sheet(ProcessStep.objects.get(slug="analyse"), "nn"))
+    assert not legacy.exists()
+    assert [p.name.split("-")[-2] for p in pdf_folder.glob("*.pdf")] == ["analyse.nn.a4"]
+
+
 def test_a_pdf_of_a_step_unpublished_while_queued_is_not_built(imported, counted_builds, run_tasks):
     ProcessStep.objects.filter(slug="analyse").update(status=Status.DRAFT)
     run_tasks("pdf")
