@@ -60,6 +60,23 @@ def assert_no_blank_page(reader: PdfReader):
         assert page.extract_text().strip(), f"page {number} has no text"
 
 
+def figure_alt_texts(reader: PdfReader) -> list[str]:
+    """The alternative texts of the tagged figures, as a screen reader gets them."""
+    texts = []
+
+    def walk(node):
+        node = node.get_object()
+        if node.get("/S") == "/Figure" and "/Alt" in node:
+            texts.append(str(node["/Alt"]))
+        kids = node.get("/K", [])
+        for kid in kids if isinstance(kids, list) else [kids]:
+            if hasattr(kid, "get_object") and isinstance(kid.get_object(), dict):
+                walk(kid)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    return texts
+
+
 def fonts_of(reader: PdfReader) -> set[str]:
     names = set()
     for page in reader.pages:
@@ -208,6 +225,8 @@ def test_the_poster_in_nynorsk_still_fits_one_page(client, guide):
     text = reader.pages[0].extract_text()
     assert "Heile rettleiaren, med arbeidsark for kvart steg:" in text
     assert "Teksten om stega finst ikkje på nynorsk enno" in text
+    # The figure is tagged, with its SVG title as the text a screen reader reads.
+    assert figure_alt_texts(reader) == ["Dei 6 stega i smart spesialisering, i ein sirkel"]
 
 
 def test_the_short_version_in_nynorsk(client, guide):
