@@ -2,7 +2,8 @@
 
 WeasyPrint lays out HTML from templates/pdf/ with our own print stylesheets (Designsystemet's CSS
 is made for browsers and crashes WeasyPrint). All Markdown comes through portal.markdown, like
-on the site. Inter is embedded from the npm package.
+on the site. Inter is embedded from the npm package; what WeasyPrint may load at all is in
+portal/pdf_assets.py.
 
 Every PDF exists in both written forms (bokmål at /veileder.pdf, nynorsk at /nn/veileder.pdf):
 the chrome comes from the nn catalogue, and content without nynorsk text is printed in bokmål
@@ -27,8 +28,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import BinaryIO
-from urllib.parse import urlsplit
-from urllib.request import url2pathname
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -46,6 +45,7 @@ from portal.models import (
     ProcessStep,
     Source,
 )
+from portal.pdf_assets import font_faces, local_files_only
 from portal.publishing.relations import with_relations
 from portal.publishing.version import content_version
 from portal.translation import shown_in_bokmal
@@ -55,13 +55,6 @@ from portal.workspace.factors import factors_for_step
 logger = logging.getLogger(__name__)
 
 STYLESHEETS = ("portal/css/print.css", "portal/css/pdf.css", "portal/css/pdf-assessment.css")
-FONT_FILES = (
-    # (file in @fontsource-variable/inter, style, unicode-range)
-    ("inter-latin-wght-normal.woff2", "normal", "U+0000-00FF,U+0131,U+0152-0153,U+2000-206F"),
-    ("inter-latin-wght-italic.woff2", "italic", "U+0000-00FF,U+0131,U+0152-0153,U+2000-206F"),
-    ("inter-latin-ext-wght-normal.woff2", "normal", "U+0100-02BA,U+1E00-1EFF,U+20A0-20C0"),
-    ("inter-latin-ext-wght-italic.woff2", "italic", "U+0100-02BA,U+1E00-1EFF,U+20A0-20C0"),
-)
 KEEP_OLD_VERSIONS = 1  # besides the current one, for a reader who started a download just before
 BOKMAL = "nb"
 PAPER = {"a4": "A4", "a3": "A3"}  # paper variant -> CSS page size
@@ -377,8 +370,8 @@ def render_pdf(document: Document) -> bytes:
             },
         )
     fonts = FontConfiguration()
-    fetcher = _local_files_only()()
-    stylesheets = [CSS(string=_font_faces(), font_config=fonts, url_fetcher=fetcher)] + [
+    fetcher = local_files_only()()
+    stylesheets = [CSS(string=font_faces(), font_config=fonts, url_fetcher=fetcher)] + [
         CSS(filename=finders.find(name), font_config=fonts, url_fetcher=fetcher)
         for name in STYLESHEETS
     ]
@@ -388,48 +381,3 @@ def render_pdf(document: Document) -> bytes:
     return HTML(string=html, base_url=settings.SITE_URL + "/", url_fetcher=fetcher).write_pdf(
         stylesheets=stylesheets, font_config=fonts, pdf_variant="pdf/ua-1"
     )
-
-
-def _font_faces() -> str:
-    faces = []
-    for file_name, style, unicode_range in FONT_FILES:
-        path = Path(finders.find(f"inter/files/{file_name}"))
-        faces.append(
-            # No font-weight range: WeasyPrint reads the weights from the variable font itself.
-            f"@font-face {{ font-family: Inter; font-style: {style}; "
-            f"src: url({path.as_uri()}) format('woff2'); unicode-range: {unicode_range}; }}"
-        )
-    return "\n".join(faces)
-
-
-@cache
-def _local_files_only():
-    """A WeasyPrint URL fetcher that fetches nothing over the network: only our fonts and
-    stylesheets, and uploaded images (`/media/...` on this site) from MEDIA_ROOT. A Markdown image
-    from elsewhere is left out of the PDF. (Made on first use: importing WeasyPrint takes more
-    than a second, which no worker should pay before it builds a PDF.)"""
-    from weasyprint.urls import URLFetcher
-
-    class LocalFilesOnly(URLFetcher):
-        def fetch(self, url, headers=None):
-            media_prefix = settings.SITE_URL + settings.MEDIA_URL
-            if url.startswith(media_prefix):
-                root = Path(settings.MEDIA_ROOT).resolve()
-                path = (root / url.removeprefix(media_prefix).split("?")[0]).resolve()
-                if path.is_relative_to(root) and path.is_file():
-                    return super().fetch(path.as_uri(), headers)
-            elif url.startswith("file:"):
-                path = Path(url2pathname(urlsplit(url).path)).resolve()
-                if any(path.is_relative_to(root) for root in _static_roots()):
-                    return super().fetch(url, headers)
-            raise ValueError(f"PDF-en henter ikke {url}")
-
-    return LocalFilesOnly
-
-
-@cache
-def _static_roots() -> tuple[Path, ...]:
-    roots = []
-    for entry in settings.STATICFILES_DIRS:
-        roots.append(Path(entry[1] if isinstance(entry, tuple) else entry).resolve())
-    return tuple(roots)

@@ -19,6 +19,7 @@ LAYERS = [
         "portal.workspace.factors",
         "portal.workspace.chart",
         "portal.figures",
+        "portal.pdf_assets",
     },
     {
         "portal.markdown",

@@ -12,7 +12,7 @@ from django.utils import formats, timezone, translation
 from django_tasks_db.models import DBTaskResult
 from pypdf import PdfReader
 
-from portal import pdf
+from portal import pdf, pdf_assets
 from portal.content import import_content
 from portal.figures import cycle_figure
 from portal.models import Chapter, ExampleCase, GlossaryTerm, Page, ProcessStep, Source, Status
@@ -510,7 +510,7 @@ def test_the_build_command_makes_every_pdf_ahead(imported, counted_builds):
 
 
 def test_the_pdf_fetches_nothing_from_the_network(settings):
-    fetcher = pdf._local_files_only()()
+    fetcher = pdf_assets.local_files_only()()
     for url in (
         "https://example.org/bilde.png",
         "http://169.254.169.254/latest/meta-data/",
