@@ -115,7 +115,7 @@ def test_the_link_opens_the_form_filled_in_and_says_it_is_a_shared_draft(client,
     assert version_on(page) == "1"
     assert "Dette er et utkast." in page and "kolleger i organisasjonen" in page
     assert "no-store" in response["Cache-Control"]
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "strict-origin"
     assert 'rel="canonical"' not in page and '<meta name="robots" content="noindex">' in page
     assert "Utkastet er lagret" not in page, "the notice comes only right after a save"
     assert "Utkastet er lagret, og vi har sendt en lenke" in client.get(f"{path}?lagret=sent").text
@@ -422,7 +422,7 @@ def test_the_receipt_is_a_confirmation_panel_without_the_e_mail_address(client, 
     assert "Hva skjer nå?" in page
     assert 'href="/veileder/"' in page and "Tilbake til veilederen" in page
     assert f'href="/innspill/{consultation.slug}/endringer/"' in page
-    assert receipt["Referrer-Policy"] == "no-referrer"
+    assert receipt["Referrer-Policy"] == "strict-origin"
     assert 'rel="canonical"' not in page
 
 

@@ -29,8 +29,10 @@ def wants_to_save(request) -> bool:
 
 
 def _no_referrer(response):
-    # The draft's address is its key: no link on the page may pass it on as a Referer.
-    response["Referrer-Policy"] = "no-referrer"
+    # The draft's address is its key: no request from the page passes it on as a Referer (only
+    # the origin). Not "no-referrer": Chromium then sends "Origin: null" with the form, and
+    # Django's CSRF check rightly refuses it.
+    response["Referrer-Policy"] = "strict-origin"
     return response
 
 

@@ -144,7 +144,8 @@ def receipt(request, key):
         {"feedback": feedback, "answers": services.answered_questions(feedback)},
     )
     # The address is a key to what was sent: no link on the page passes it on as a Referer.
-    response["Referrer-Policy"] = "no-referrer"
+    # (strict-origin, not no-referrer: see portal/feedback/draft_views.py.)
+    response["Referrer-Policy"] = "strict-origin"
     return response
 
 
