@@ -16,7 +16,7 @@ from django.test import Client
 
 from portal.feedback import drafts
 from portal.json_logging import JsonFormatter
-from portal.models import Feedback, FeedbackDraft
+from portal.models import Consultation, Feedback, FeedbackDraft, Status
 from tests.conftest import add_feedback, feedback_form_data
 
 pytestmark = pytest.mark.django_db
@@ -460,3 +460,11 @@ def test_receipt_and_draft_addresses_never_reach_the_log(path):
 def test_other_addresses_are_logged_as_they_are():
     line = json.loads(JsonFormatter().format(_access_record("/innspill/innspill-test/")))
     assert line["path"] == "/innspill/innspill-test/"
+
+
+def test_a_round_taken_down_takes_its_draft_links_with_it(client, consultation):
+    path, _ = saved_draft(client, consultation)
+    Consultation.objects.filter(pk=consultation.pk).update(status=Status.DRAFT)
+    assert client.get(path).status_code == 404
+    Consultation.objects.filter(pk=consultation.pk).update(status=Status.PUBLISHED)
+    assert client.get(path).status_code == 200

@@ -80,9 +80,12 @@ def find_draft(token: str, moment: dt.datetime) -> FeedbackDraft | None:
     if not token or len(token) > 100:
         return None
     return (
-        FeedbackDraft.objects.usable_at(moment)
-        .select_related("consultation")
-        .filter(token_hash=hash_token(token), consultation__opens_at__lte=moment)
+        FeedbackDraft.objects.select_related("consultation")
+        .filter(
+            token_hash=hash_token(token),
+            # Open and published: a round taken down takes its drafts' links with it.
+            consultation__in=Consultation.objects.open_at(moment),
+        )
         .first()
     )
 

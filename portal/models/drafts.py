@@ -20,9 +20,6 @@ class FeedbackDraftQuerySet(models.QuerySet):
         """Drafts whose round has closed: their links no longer work, and they are deleted."""
         return self.filter(consultation__closes_at__lte=moment)
 
-    def usable_at(self, moment):
-        return self.filter(consultation__closes_at__gt=moment)
-
 
 class FeedbackDraft(models.Model):
     consultation = models.ForeignKey(
