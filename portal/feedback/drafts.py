@@ -125,7 +125,7 @@ def check_mail_limits(request, email: str) -> services.RateDecision:
     """The receipts' limit, for the client and for the recipient; the later retry wins."""
     decisions = [
         services.check_rate_limit(request),
-        services.check_rate_limit(_RecipientAsClient(email)),
+        services.check_rate_limit(_RecipientAsClient(email), scope="draft-recipient"),
     ]
     refused = [decision for decision in decisions if not decision.allowed]
     if not refused:

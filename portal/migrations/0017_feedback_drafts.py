@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portal', '0014_editions'),
+        ('portal', '0016_hoering'),
     ]
 
     operations = [
