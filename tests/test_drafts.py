@@ -468,3 +468,62 @@ def test_a_round_taken_down_takes_its_draft_links_with_it(client, consultation):
     assert client.get(path).status_code == 404
     Consultation.objects.filter(pk=consultation.pk).update(status=Status.PUBLISHED)
     assert client.get(path).status_code == 200
+
+
+@pytest.mark.server
+@pytest.mark.django_db(transaction=True)
+def test_a_real_gunicorn_writes_neither_key_to_its_log(tmp_path):
+    """End to end: gunicorn's access log and Django's request log, as configured for production,
+    with the keys in the path and in the Referer."""
+    import subprocess
+    import time
+    import urllib.error
+    import urllib.request
+
+    from tests.servers import GUNICORN, ROOT, free_port, server_environment
+
+    port = free_port()
+    log = tmp_path / "gunicorn.log"
+    env = server_environment(WEB_CONCURRENCY="1", GUNICORN_BIND=f"127.0.0.1:{port}")
+    env["LOG_LEVEL"] = "INFO"
+    process = subprocess.Popen(
+        [str(GUNICORN), "-c", "gunicorn.conf.py"],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    receipt_key = "5b0d9a51-7c1e-4a55-9d7e-2f4b8a6c1d3e"
+    draft_key = "S3cr3t-Dr4ft-T0ken_abcdefghijklmnopqrstuvwxyz012"
+
+    def fetch(path, referer=None):
+        request = urllib.request.Request(f"http://127.0.0.1:{port}{path}")
+        if referer:
+            request.add_header("Referer", referer)
+        try:
+            with urllib.request.urlopen(request, timeout=5) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                fetch("/health/live")
+                break
+            except OSError:
+                assert process.poll() is None and time.monotonic() < deadline
+                time.sleep(0.2)
+        assert fetch(f"/innspill/kvittering/{receipt_key}/") == 404
+        assert fetch(f"/nn/innspill/utkast/{draft_key}/?lagret=ja") == 404
+        assert fetch("/", referer=f"http://127.0.0.1:{port}/innspill/utkast/{draft_key}/") == 200
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    text = log.read_text()
+    records = [json.loads(line) for line in text.splitlines() if line.strip()]
+    access = [r for r in records if r["name"] == "gunicorn.access"]
+    assert len([r for r in access if "/innspill/" in r.get("path", "")]) == 2
+    assert receipt_key not in text and draft_key not in text
+    assert "/innspill/kvittering/[skjult]/" in text and "/nn/innspill/utkast/[skjult]/" in text
