@@ -5,14 +5,19 @@ import re
 from pythonjsonlogger.json import JsonFormatter as _LibraryJsonFormatter
 
 # Addresses that are keys: a receipt's shows what was sent (name and answers) for a week, a
-# draft's opens the draft to anyone who has it. Whatever a line carries them in (the request
-# line, the path, a referrer, a traceback), the key part is replaced before the line is written.
-SECRET_PATHS = re.compile(r"(/innspill/(?:kvittering|utkast)/)[^/?#\s\"\\]+")
+# draft's opens the draft to anyone who has it, a workspace login link logs its member in.
+# Whatever a line carries them in (the request line, the path, a referrer, a traceback), the key
+# part is replaced before the line is written.
+SECRET_PATHS = re.compile(
+    r"(/(?:innspill/kvittering|innspill/utkast|arbeidsrom/logg-inn)/)[^/?#\s\"\\]+"
+)
 REDACTED = r"\1[skjult]"
 
 
 def redact(text: str) -> str:
-    return SECRET_PATHS.sub(REDACTED, text) if "/innspill/" in text else text
+    if "/innspill/" not in text and "/arbeidsrom/" not in text:
+        return text
+    return SECRET_PATHS.sub(REDACTED, text)
 
 
 # gunicorn's access log passes its "atoms" as the record's arguments; these become fields.

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portal', '0016_hoering'),
+        ('portal', '0017_workspace'),
     ]
 
     operations = [
