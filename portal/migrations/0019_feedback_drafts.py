@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portal', '0017_workspace'),
+        ('portal', '0018_step_search_manual'),
     ]
 
     operations = [
