@@ -1,6 +1,24 @@
 """Structured logs: one JSON object per line on stdout, for Django and for gunicorn alike."""
 
+import re
+
 from pythonjsonlogger.json import JsonFormatter as _LibraryJsonFormatter
+
+# Addresses that are keys: a receipt's shows what was sent (name and answers) for a week, a
+# draft's opens the draft to anyone who has it, a workspace login link logs its member in.
+# Whatever a line carries them in (the request line, the path, a referrer, a traceback), the key
+# part is replaced before the line is written.
+SECRET_PATHS = re.compile(
+    r"(/(?:innspill/kvittering|innspill/utkast|arbeidsrom/logg-inn)/)[^/?#\s\"\\]+"
+)
+REDACTED = r"\1[skjult]"
+
+
+def redact(text: str) -> str:
+    if "/innspill/" not in text and "/arbeidsrom/" not in text:
+        return text
+    return SECRET_PATHS.sub(REDACTED, text)
+
 
 # gunicorn's access log passes its "atoms" as the record's arguments; these become fields.
 ACCESS_FIELDS = {
@@ -23,6 +41,9 @@ class JsonFormatter(_LibraryJsonFormatter):
         # ISO 8601 in UTC, the same in gunicorn's master (no TZ) and in Django's workers.
         kwargs.setdefault("timestamp", "time")
         super().__init__(*args, **kwargs)
+
+    def format(self, record) -> str:
+        return redact(super().format(record))
 
     def add_fields(self, log_data, record, message_dict):
         super().add_fields(log_data, record, message_dict)

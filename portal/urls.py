@@ -2,6 +2,7 @@ from django.urls import path
 
 from portal import views
 from portal.cache import public_page
+from portal.feedback import draft_views
 from portal.feedback import views as feedback_views
 from portal.feeds import ChangesFeed
 from portal.workspace import account_views as workspace_accounts
@@ -54,6 +55,8 @@ urlpatterns = [
         name="feedback_responses",
     ),
     path("innspill/<slug:slug>/endringer/", feedback_views.change_log, name="feedback_changes"),
+    # A draft's address is its key (portal/feedback/drafts.py); the logs never show it.
+    path("innspill/utkast/<str:token>/", draft_views.draft_page, name="feedback_draft"),
     # The county workspaces (portal/workspace/): for members and, where shared, the ministry.
     path("arbeidsrom/", workspace_accounts.home, name="workspace_home"),
     path("arbeidsrom/logg-inn/", workspace_accounts.login_request, name="workspace_login"),

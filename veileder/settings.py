@@ -221,6 +221,11 @@ if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
         "use_tls": env_bool("EMAIL_USE_TLS"),
         "timeout": 10,
     }
+elif EMAIL_BACKEND_PATH.endswith("filebased.EmailBackend"):
+    # One file per message in EMAIL_FILE_PATH: for a test server in another process.
+    MAILERS["default"]["OPTIONS"] = {
+        "file_path": env("EMAIL_FILE_PATH", str(BASE_DIR / ".local" / "mail"))
+    }
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "ikke-svar@smartspesialisering.example")
 
 SESSION_COOKIE_HTTPONLY = True

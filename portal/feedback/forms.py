@@ -273,3 +273,22 @@ class FeedbackForm(forms.Form):
             for question in self.questions
         ]
         return cleaned
+
+
+class DraftForm(FeedbackForm):
+    """The same form, saved to finish later (portal/feedback/drafts.py): nothing is required but
+    the address the link goes to; lengths and characters are checked as for sending."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+        email = self.fields["email"]
+        email.required = True
+        email.error_messages["required"] = _(
+            "Skriv e-postadressen vi skal sende lenken til utkastet til."
+        )
+
+    def required_fields(self) -> list[tuple[str, str]]:
+        """What must be filled in to send, as the form's intro says: not what a draft needs."""
+        return FeedbackForm(consultation=self.consultation).required_fields()

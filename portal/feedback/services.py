@@ -157,14 +157,17 @@ def answered_questions(feedback: Feedback) -> list[tuple[str, str]]:
 
 
 def receipt_message(feedback: Feedback) -> EmailMessage:
-    """The e-mail receipt, in the written form the input was sent in, whoever sends it."""
+    """The e-mail receipt, in the written form the input was sent in, whoever sends it.
+
+    Anyone may type any address in the form, so the message carries nothing the sender typed
+    (no name, organisation or answers) and no link to a page that shows it: otherwise the form
+    would relay a stranger's text from the ministry's address."""
     with translation.override(feedback.language):
         body = render_to_string(
             "portal/feedback/receipt_email.txt",
             {
+                # The reference and the time only: see the template.
                 "feedback": feedback,
-                "answers": answered_questions(feedback),
-                "site_url": settings.SITE_URL,
                 "privacy_url": settings.SITE_URL
                 + reverse("portal:page_detail", args=["personvern"]),
             },

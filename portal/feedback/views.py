@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from portal.editions import preview
-from portal.feedback import sections, services
+from portal.feedback import draft_views, sections, services
 from portal.feedback.forms import FeedbackForm
 from portal.models import Consultation, Feedback
 from portal.staff import is_verified_staff
@@ -101,6 +101,8 @@ def consultation_form(request, slug):
     section = sections.resolve_section(params)
     if request.method != "POST":
         return _form_page(request, consultation, FeedbackForm(consultation=consultation), section)
+    if draft_views.wants_to_save(request):  # "Lagre og fortsett senere"
+        return draft_views.save_new(request, consultation, section, moment)
 
     form = FeedbackForm(request.POST, consultation=consultation)
     if not form.is_valid():
@@ -136,11 +138,15 @@ def receipt(request, key):
     feedback = services.receipt_for(key, timezone.now())
     if feedback is None:
         return render(request, f"{TEMPLATES}/receipt_gone.html", status=404)
-    return render(
+    response = render(
         request,
         f"{TEMPLATES}/receipt.html",
         {"feedback": feedback, "answers": services.answered_questions(feedback)},
     )
+    # The address is a key to what was sent: no link on the page passes it on as a Referer.
+    # (strict-origin, not no-referrer: see portal/feedback/draft_views.py.)
+    response["Referrer-Policy"] = "strict-origin"
+    return response
 
 
 def _closed_round_or_notice(request, slug, template, build_context):

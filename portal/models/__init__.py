@@ -12,6 +12,7 @@ from portal.models.content import (
     Theme,
     part_order,
 )
+from portal.models.drafts import FeedbackDraft
 from portal.models.editions import Edition, Removal
 from portal.models.feedback import Feedback, FeedbackAnswer, GuideChange
 from portal.models.ratelimit import RateCounter
@@ -39,6 +40,7 @@ __all__ = [
     "FailedTask",
     "Feedback",
     "FeedbackAnswer",
+    "FeedbackDraft",
     "GlossaryTerm",
     "GuideChange",
     "LoginRecord",

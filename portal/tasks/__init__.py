@@ -6,6 +6,7 @@ retry.py: the bounded retry with back-off; heartbeat.py: which queues have a liv
 worker.py: the worker loop; pdf.py and mail.py: the tasks.
 """
 
+from portal.tasks.drafts import delete_expired_drafts
 from portal.tasks.heartbeat import queues_without_worker
 from portal.tasks.mail import mail_receipt
 from portal.tasks.pdf import build_pdf, request_build, schedule_pdf_build
@@ -13,6 +14,7 @@ from portal.tasks.pdf import build_pdf, request_build, schedule_pdf_build
 TASK_LABELS = {
     "build_pdf": "Lage PDF",
     "mail_receipt": "Sende kvittering for innspill",
+    "delete_expired_drafts": "Slette utkast etter fristen",
     "publish_scheduled": "Publisere planlagt utgave",
     "unpublish_scheduled": "Avpublisere planlagt",
     "notify_publishers": "Varsle publisister",
@@ -24,6 +26,7 @@ TASK_LABELS = {
 __all__ = [
     "TASK_LABELS",
     "build_pdf",
+    "delete_expired_drafts",
     "mail_receipt",
     "queues_without_worker",
     "request_build",

@@ -2,13 +2,15 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from portal.feedback.drafts import purge_drafts
 from portal.feedback.services import purge_expired
 
 
 class Command(BaseCommand):
     help = (
         "Sletter spam og avviste innspill som er eldre enn FEEDBACK_RETENTION_DAYS dager "
-        "(som /personvern/ lover). Kjør den daglig, for eksempel fra cron."
+        "(som /personvern/ lover), og utkast til innspill i runder der fristen er ute. "
+        "Kjør den daglig, for eksempel fra cron."
     )
 
     def add_arguments(self, parser):
@@ -22,12 +24,16 @@ class Command(BaseCommand):
 
     def handle(self, *args, days, dry_run, **options):
         days = settings.FEEDBACK_RETENTION_DAYS if days is None else days
-        count = purge_expired(moment=timezone.now(), days=days, dry_run=dry_run)
+        now = timezone.now()
+        count = purge_expired(moment=now, days=days, dry_run=dry_run)
+        drafts = purge_drafts(moment=now, dry_run=dry_run)
         if dry_run:
             self.stdout.write(f"{count} innspill ville blitt slettet (eldre enn {days} dager).")
+            self.stdout.write(f"{drafts} utkast ville blitt slettet (fristen er ute).")
         else:
             self.stdout.write(
                 self.style.SUCCESS(
                     f"{count} innspill slettet (spam og avviste, eldre enn {days} dager)."
                 )
             )
+            self.stdout.write(self.style.SUCCESS(f"{drafts} utkast slettet (fristen er ute)."))
