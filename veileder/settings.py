@@ -319,6 +319,22 @@ FEEDBACK_RATE_LIMIT = env("FEEDBACK_RATE_LIMIT", "10/h")
 # Days after which `purge_feedback` deletes spam and rejected input. /personvern/ says 90, and a
 # deploy check (portal/checks.py) says so when the two differ.
 FEEDBACK_RETENTION_DAYS = int(env("FEEDBACK_RETENTION_DAYS", "90"))
+# Letters as PDF attached to input (portal/feedback/attachments.py). Kept outside MEDIA_ROOT, in
+# a folder only the app reads; served to caseworkers as downloads, never by the web server.
+ATTACHMENT_ROOT = Path(env("ATTACHMENT_ROOT", str(BASE_DIR / ".local" / "attachments")))
+ATTACHMENT_MAX_FILES = 3
+ATTACHMENT_MAX_BYTES = int(float(env("ATTACHMENT_MAX_MB", "10")) * 1024 * 1024)
+# A request larger than this is refused before its body is read (three full files and the text).
+FEEDBACK_MAX_REQUEST_BYTES = ATTACHMENT_MAX_FILES * ATTACHMENT_MAX_BYTES + 2 * 1024 * 1024
+# The child process that parses a PDF (portal/feedback/pdf_worker.py) runs with these limits.
+ATTACHMENT_WORKER_CPU_SECONDS = int(env("ATTACHMENT_WORKER_CPU_SECONDS", "30"))
+ATTACHMENT_WORKER_MEMORY_MB = int(env("ATTACHMENT_WORKER_MEMORY_MB", "768"))
+ATTACHMENT_WORKER_OUTPUT_MB = 64
+ATTACHMENT_CHECK_TIMEOUT = float(env("ATTACHMENT_CHECK_TIMEOUT", "15"))
+ATTACHMENT_SANITISE_TIMEOUT = float(env("ATTACHMENT_SANITISE_TIMEOUT", "60"))
+# ClamAV: the path of clamd's Unix socket; unset, files are not scanned for viruses.
+CLAMD_SOCKET = env("CLAMD_SOCKET", "")
+CLAMD_TIMEOUT = float(env("CLAMD_TIMEOUT", "30"))
 # A form whose CSRF check fails gets a Norwegian page that says how to send it again.
 CSRF_FAILURE_VIEW = "portal.errors.csrf_failure"
 

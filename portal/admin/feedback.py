@@ -10,7 +10,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import linebreaksbr
 from django.template.response import TemplateResponse
@@ -19,6 +19,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from portal.admin import attachments as attachment_admin
 from portal.admin.feedback_filters import SectionFilter
 from portal.feedback import access, export, handling, services
 from portal.models import Consultation, Feedback
@@ -47,6 +48,7 @@ class FeedbackAdminForm(forms.ModelForm):
 @admin.register(Feedback)
 class FeedbackAdmin(admin.ModelAdmin):
     form = FeedbackAdminForm
+    inlines = [attachment_admin.AttachmentInline]
     change_list_template = f"{ADMIN_TEMPLATES}/change_list.html"
     list_display = [
         "reference",
@@ -79,6 +81,8 @@ class FeedbackAdmin(admin.ModelAdmin):
         "section_title",
         "internal_note",
         "answers__text",
+        "attachments__display_name",
+        "attachments__text",
     ]
     date_hierarchy = "submitted_at"
     list_select_related = ["consultation", "chapter", "step"]
@@ -293,6 +297,11 @@ class FeedbackAdmin(admin.ModelAdmin):
                 name="portal_feedback_overview",
             ),
             path(
+                "vedlegg/<int:pk>/<str:copy>/",
+                wrap(self.attachment_view),
+                name="portal_feedback_attachment",
+            ),
+            path(
                 "eksport/<str:file_format>/",
                 wrap(self.export_view),
                 name="portal_feedback_export",
@@ -307,11 +316,15 @@ class FeedbackAdmin(admin.ModelAdmin):
         }
         return super().changelist_view(request, extra_context)
 
+    def attachment_view(self, request, pk, copy):
+        return attachment_admin.download(self, request, pk, copy)
+
     def export_view(self, request, file_format):
-        """The changelist's current set (filters, search, dates) as CSV or XLSX."""
+        """The changelist's current set (filters, search, dates) as CSV, XLSX, or a ZIP of its
+        attached letters for the archive."""
         if not (self.has_view_permission(request) and self.has_export_permission(request)):
             raise PermissionDenied
-        if file_format not in ("csv", "xlsx"):
+        if file_format not in ("csv", "xlsx", "zip"):
             raise Http404
         try:
             changelist = self.get_changelist_instance(request)
@@ -362,6 +375,15 @@ class FeedbackAdmin(admin.ModelAdmin):
 
 
 def export_response(queryset, file_format: str) -> HttpResponse:
+    if file_format == "zip":
+        response = FileResponse(
+            export.attachments_zip(queryset),
+            as_attachment=True,
+            filename=export.file_name("zip", "vedlegg"),
+            content_type="application/zip",
+        )
+        response["Cache-Control"] = "no-store, private"
+        return response
     if file_format == "csv":
         body, content_type = export.csv_bytes(queryset), "text/csv; charset=utf-8"
     else:

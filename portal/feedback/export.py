@@ -8,9 +8,12 @@ respondent typed.
 
 import csv
 import io
+import tempfile
+import zipfile
 from collections.abc import Iterable, Iterator
 from typing import IO
 
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +22,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
-from portal.models import ConsultationQuestion, Feedback
+from portal.feedback import attachments
+from portal.models import ConsultationQuestion, Feedback, FeedbackAttachment
 
 FIXED_COLUMNS = (
     _("Referanse"),
@@ -38,6 +42,7 @@ FIXED_COLUMNS = (
     _("Kapittel eller steg"),
     _("Del (anker)"),
     _("Intern merknad"),
+    _("Vedlegg"),
 )
 # Excel in Norwegian uses the semicolon as list separator; with a comma it puts all in column A.
 CSV_DELIMITER = ";"
@@ -85,6 +90,7 @@ def _row(feedback: Feedback, questions: list[ConsultationQuestion]) -> list[str]
         page,
         feedback.section_anchor,
         feedback.internal_note,
+        attachment_list(feedback),
         *(answers.get(question.pk, "") for question in questions),
     ]
 
@@ -92,7 +98,9 @@ def _row(feedback: Feedback, questions: list[ConsultationQuestion]) -> list[str]
 def rows(queryset) -> tuple[list[str], Iterator[list[str]]]:
     """The header, and the rows of `queryset` in its own order, read in chunks."""
     questions = _questions(queryset)
-    items = queryset.select_related("consultation", "chapter", "step").prefetch_related("answers")
+    items = queryset.select_related("consultation", "chapter", "step").prefetch_related(
+        "answers", "attachments"
+    )
 
     def generate() -> Iterator[list[str]]:
         for feedback in items.iterator(chunk_size=500):
@@ -148,5 +156,64 @@ def xlsx_bytes(queryset) -> bytes:
     return stream.getvalue()
 
 
-def file_name(extension: str) -> str:
-    return f"innspill-{timezone.localtime():%Y-%m-%d-%H%M}.{extension}"
+def file_name(extension: str, what: str = "innspill") -> str:
+    return f"{what}-{timezone.localtime():%Y-%m-%d-%H%M}.{extension}"
+
+
+def attachment_list(feedback: Feedback) -> str:
+    """ "brev.pdf (1,2 MB, klar); ..." for one input's attachments."""
+    return "; ".join(
+        f"{a.display_name} ({filesizeformat(a.size)}, {a.get_status_display().lower()})"
+        for a in feedback.attachments.all()
+    )
+
+
+def _zip_name(index: int, name: str) -> str:
+    # Display names have no path or control characters (attachments.display_name); the number
+    # keeps two files of the same name apart.
+    return f"{index}-{name.replace('/', '_')}"
+
+
+def attachments_zip(queryset) -> IO[bytes]:
+    """The attachments of `queryset` for the archive, in a temporary file: per input
+    <reference>/original/ (untouched) and <reference>/trygg/ (the safe copy), and vedlegg.csv
+    listing every file with its checksum and status. Quarantined files are listed, not packed."""
+    out = tempfile.TemporaryFile()  # noqa: SIM115 (the response closes it)
+    listing = io.StringIO()
+    writer = csv.writer(listing, delimiter=CSV_DELIMITER, lineterminator="\r\n")
+    writer.writerow(
+        [gettext("Referanse"), gettext("Filnavn"), gettext("Byte"), "SHA-256", gettext("Status")]
+    )
+    found = (
+        FeedbackAttachment.objects.filter(feedback__in=queryset.order_by().values("pk"))
+        .select_related("feedback")
+        .order_by("feedback__submitted_at", "pk")
+    )
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as archive:
+        for index, attachment in enumerate(found.iterator(), start=1):
+            reference = attachment.feedback.reference
+            writer.writerow(
+                [
+                    reference,
+                    _defuse(attachment.display_name),
+                    attachment.size,
+                    attachment.sha256,
+                    attachment.get_status_display(),
+                ]
+            )
+            if attachment.status == FeedbackAttachment.Status.QUARANTINED:
+                continue
+            name = _zip_name(index, attachment.display_name)
+            for folder, relative in (
+                ("original", attachment.original_path),
+                ("trygg", attachment.safe_path),
+            ):
+                if not relative:
+                    continue
+                try:
+                    archive.write(attachments.path_of(relative), f"{reference}/{folder}/{name}")
+                except (FileNotFoundError, ValueError):
+                    continue
+        archive.writestr("vedlegg.csv", listing.getvalue().encode("utf-8-sig"))
+    out.seek(0)
+    return out

@@ -4,6 +4,7 @@ import re
 import uuid
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.functional import cached_property
@@ -11,7 +12,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from portal.feedback import rounds
+from portal.feedback import attachments, rounds
 from portal.models import Consultation, Feedback
 from portal.models.choices import COUNTY_CHOICES
 
@@ -89,6 +90,23 @@ class AnswerField(forms.CharField):
         return super().to_python(value)
 
 
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(forms.FileField):
+    """Up to ATTACHMENT_MAX_FILES files in one input; each is checked by the form's clean."""
+
+    widget = MultipleFileInput(attrs={"accept": "application/pdf,.pdf", "class": "ds-input"})
+
+    def clean(self, data, initial=None):
+        items = data if isinstance(data, (list, tuple)) else [data]
+        return [item for item in items if item]
+
+
+ATTACHMENT_EMPTY = _("«%(name)s» er tom.")
+
+
 class FeedbackForm(forms.Form):
     name = LineField(
         label=_("Navn"),
@@ -147,6 +165,14 @@ class FeedbackForm(forms.Form):
             "invalid_choice": _("Velg et av alternativene for publisering."),
         },
     )
+    vedlegg = AttachmentsField(
+        label=_("Vedlegg (PDF)"),
+        required=False,
+        help_text=_(
+            "Du kan legge ved opptil 3 PDF-filer på høyst 10 MB hver, for eksempel et signert "
+            "brev. Legger du ved et brev, trenger du ikke svare på spørsmålene."
+        ),
+    )
     # A trap for robots: hidden from people and screen readers, filled in only by a program.
     nettsted = forms.CharField(label=_("Nettsted"), required=False, max_length=ANSWER_MAX_LENGTH)
     # One per rendered form; the unique constraint on it makes a resubmit store nothing new.
@@ -160,12 +186,16 @@ class FeedbackForm(forms.Form):
 
     PERSON_FIELDS = ("name", "organisation", "respondent_type", "county", "email")
 
-    def __init__(self, *args, consultation: Consultation, **kwargs):
+    def __init__(self, *args, consultation: Consultation, upload_problems=(), **kwargs):
         kwargs.setdefault("initial", {}).setdefault("token", uuid.uuid4())
         super().__init__(*args, **kwargs)
         self.consultation = consultation
         self.rules = rounds.rules_for(consultation)
         self.fields["publication"].choices = self.rules.choices
+        # Problems the upload handler met while the files streamed in (too large, too many).
+        self.upload_problems = list(upload_problems)
+        # Accepted files: kept from an earlier try of this form, or new and checked now.
+        self.attachments = []
         self.questions = list(consultation.questions.all())
         for number, question in enumerate(self.questions, start=1):
             field = AnswerField(
@@ -180,6 +210,7 @@ class FeedbackForm(forms.Form):
                 *self.PERSON_FIELDS,
                 *(self.answer_field_name(q) for q in self.questions),
                 "publication",
+                "vedlegg",
             ]
         )
         for field in self.fields.values():
@@ -266,8 +297,41 @@ class FeedbackForm(forms.Form):
             links.extend((target, self._summary_message(field, m)) for m in bound.errors)
         return links
 
+    def clean_vedlegg(self):
+        token = uuid.UUID(self.token_value)
+        data = self.data
+        names = data.getlist("behold_vedlegg") if hasattr(data, "getlist") else []
+        kept = attachments.pending(token, names)
+        problems = list(self.upload_problems)
+        accepted = list(kept)
+        for upload in self.cleaned_data.get("vedlegg") or []:
+            name = attachments.display_name(upload.name)
+            if len(accepted) >= settings.ATTACHMENT_MAX_FILES:
+                problems.append(
+                    attachments.TOO_MANY % {"count": settings.ATTACHMENT_MAX_FILES, "name": name}
+                )
+            elif not upload.size:
+                problems.append(ATTACHMENT_EMPTY % {"name": name})
+            else:
+                try:
+                    accepted.append(attachments.accept(upload, token))
+                except attachments.Refused as refusal:
+                    problems.append(str(refusal))
+        self.attachments = accepted
+        if problems:
+            raise ValidationError(problems)
+        return accepted
+
     def clean(self):
         cleaned = super().clean()
+        if self.attachments:
+            # A letter may stand instead of the answers: no question is then required.
+            for question in self.questions:
+                name = self.answer_field_name(question)
+                errors = self._errors.get(name)
+                if errors and all(e.code == "required" for e in errors.as_data()):
+                    del self._errors[name]
+                    cleaned[name] = ""
         cleaned["answers"] = [
             (question, cleaned.get(self.answer_field_name(question)) or "")
             for question in self.questions

@@ -29,10 +29,17 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from portal import tasks
+from portal.feedback import attachments as attached_files
 from portal.feedback import ratelimit
 from portal.feedback.sections import Section
 from portal.http import client_ip
-from portal.models import Consultation, Feedback, FeedbackAnswer, RateCounter
+from portal.models import (
+    Consultation,
+    Feedback,
+    FeedbackAnswer,
+    FeedbackAttachment,
+    RateCounter,
+)
 from portal.models.choices import NOT_RELEVANT, REAL_COUNTIES
 
 logger = logging.getLogger(__name__)
@@ -76,12 +83,14 @@ def submit_feedback(
     section: Section | None = None,
     is_spam: bool = False,
     language: str = Feedback.Language.BOKMAAL,
+    attachments=(),
 ) -> Submission:
     """Store one piece of input, once, and send its e-mail receipt after the commit.
 
     `data` is a FeedbackForm's cleaned_data. `moment` is when the request arrived: that is the
     time measured against the deadline and shown on the receipt. `language` is the written form
-    the form was sent in (nb or nn): the receipt page and e-mail are in it.
+    the form was sent in (nb or nn): the receipt page and e-mail are in it. `attachments` are
+    the form's accepted, pending files: they become this input's, and are checked in the queue.
     """
     if not consultation.is_open_at(moment):
         raise ConsultationClosed(consultation.slug)
@@ -131,6 +140,7 @@ def submit_feedback(
                     return Submission(existing, created=False)
         else:
             raise RuntimeError("Fant ingen ledig referanse etter flere forsøk.")
+        attached_files.claim(feedback, list(attachments))
         if feedback.email and not is_spam:
             # After the commit: the input is safe before anything can go wrong with the mail.
             # A task (portal/tasks/mail.py), retried if the mail server fails.
@@ -141,7 +151,7 @@ def submit_feedback(
 def receipt_for(key: uuid.UUID, moment: dt.datetime) -> Feedback | None:
     return (
         Feedback.objects.select_related("consultation", "chapter", "step")
-        .prefetch_related("answers", "consultation__questions")
+        .prefetch_related("answers", "consultation__questions", "attachments")
         .filter(idempotency_key=key, submitted_at__gte=moment - RECEIPT_VISIBLE_FOR)
         .first()
     )
@@ -168,6 +178,7 @@ def receipt_message(feedback: Feedback) -> EmailMessage:
             {
                 # The reference and the time only: see the template.
                 "feedback": feedback,
+                "attachments": list(feedback.attachments.all()),
                 "privacy_url": settings.SITE_URL
                 + reverse("portal:page_detail", args=["personvern"]),
             },
@@ -345,10 +356,17 @@ def purge_expired(*, moment: dt.datetime, days: int, dry_run: bool = False) -> i
     """Delete spam and rejected input submitted more than `days` days before `moment`."""
     expired = Feedback.objects.expired_junk(moment - dt.timedelta(days=days))
     count = expired.count()
-    if not dry_run and count:
+    if dry_run:
+        return count
+    if count:
+        # The files go with their rows, after the commit, so a failed purge deletes none.
+        stored = attached_files.stored_paths(
+            FeedbackAttachment.objects.filter(feedback__in=expired)
+        )
         with transaction.atomic():
             expired.delete()
-    if not dry_run:
-        # The rate limit's windows past their time, should no submission have swept them since.
-        RateCounter.objects.filter(expires_at__lt=moment).delete()
+            transaction.on_commit(partial(attached_files.delete_stored, stored))
+    # The rate limit's windows past their time, should no submission have swept them since.
+    RateCounter.objects.filter(expires_at__lt=moment).delete()
+    attached_files.purge_pending(moment)
     return count

@@ -4,14 +4,16 @@ round is open), the fields in forms.py, the sections in sections.py."""
 import math
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
 
 from portal.editions import preview
-from portal.feedback import draft_views, sections, services
+from portal.feedback import attachments, draft_views, sections, services
 from portal.feedback.forms import FeedbackForm
 from portal.models import Consultation, Feedback
 from portal.staff import is_verified_staff
@@ -89,9 +91,39 @@ def _shown_open(request, consultation, moment) -> bool:
     return consultation.is_open_at(moment)
 
 
+def _request_size(request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
 @never_cache
+@csrf_exempt  # checked in _consultation_form, after the upload handlers are in place
 @require_http_methods(["GET", "HEAD", "POST"])
 def consultation_form(request, slug):
+    """The form. A POST's files stream through AttachmentUploadHandler, which stops each at its
+    size limit; a body larger than three full files and the text is refused unread."""
+    if request.method == "POST":
+        if _request_size(request) > settings.FEEDBACK_MAX_REQUEST_BYTES:
+            return render(
+                request,
+                f"{TEMPLATES}/too_large.html",
+                {
+                    "max_files": settings.ATTACHMENT_MAX_FILES,
+                    "max_size": attachments.human_size(settings.ATTACHMENT_MAX_BYTES),
+                },
+                status=413,
+            )
+        request.upload_problems = attachments.UploadProblems()
+        request.upload_handlers = [
+            attachments.AttachmentUploadHandler(request, request.upload_problems)
+        ]
+    return _consultation_form(request, slug)
+
+
+@csrf_protect
+def _consultation_form(request, slug):
     # The moment the request arrived is what counts against the deadline.
     moment = timezone.now()
     consultation = _round_or_preview(request, slug)
@@ -104,7 +136,12 @@ def consultation_form(request, slug):
     if draft_views.wants_to_save(request):  # "Lagre og fortsett senere"
         return draft_views.save_new(request, consultation, section, moment)
 
-    form = FeedbackForm(request.POST, consultation=consultation)
+    form = FeedbackForm(
+        request.POST,
+        request.FILES,
+        consultation=consultation,
+        upload_problems=request.upload_problems.messages,
+    )
     if not form.is_valid():
         return _form_page(request, consultation, form, section)
     # Only what would be stored counts: correcting a form several times costs no allowance.
@@ -126,6 +163,7 @@ def consultation_form(request, slug):
             section=section,
             is_spam=form.is_spam,
             language=translation.get_language(),
+            attachments=form.attachments,
         )
     except services.ConsultationClosed:
         return _closed_page(request, consultation, moment)

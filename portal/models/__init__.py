@@ -1,4 +1,5 @@
 from portal.models.access import AccessLogEntry
+from portal.models.attachments import FeedbackAttachment
 from portal.models.consultation import Consultation, ConsultationQuestion
 from portal.models.content import (
     SHORT_VERSION_SLUG,
@@ -40,6 +41,7 @@ __all__ = [
     "FailedTask",
     "Feedback",
     "FeedbackAnswer",
+    "FeedbackAttachment",
     "FeedbackDraft",
     "GlossaryTerm",
     "GuideChange",
