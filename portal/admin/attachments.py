@@ -35,6 +35,10 @@ class AttachmentInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_view_permission(self, request, obj=None):
+        # Whoever may read the input may see its letters: no permission of their own.
+        return request.user.has_perm("portal.view_feedback")
+
     def has_change_permission(self, request, obj=None):
         return False
 

@@ -86,6 +86,9 @@ def path_of(relative: str) -> Path:
 
 
 def human_size(size: int) -> str:
+    """10 MB, not 10,0 MB, in limits; otherwise as the templates' filesizeformat."""
+    if size >= 1024 * 1024 and size % (1024 * 1024) == 0:
+        return f"{size // (1024 * 1024)}\u00a0MB"
     return filesizeformat(size)
 
 
@@ -124,11 +127,11 @@ class AttachmentUploadHandler(FileUploadHandler):
         self.problems = problems if problems is not None else UploadProblems()
         self.count = 0
         self.total = 0
-        self.file = None
 
     def new_file(self, field_name, file_name, *args, **kwargs):
         super().new_file(field_name, file_name, *args, **kwargs)
-        self.file = None
+        # Django closes `handler.file` after a skip, if there is one: none for a skipped file.
+        self.__dict__.pop("file", None)
         name = display_name(file_name)
         self.count += 1
         if self.count > settings.ATTACHMENT_MAX_FILES:
@@ -162,7 +165,7 @@ class AttachmentUploadHandler(FileUploadHandler):
         return self.file
 
     def upload_interrupted(self):
-        if self.file is not None:
+        if getattr(self, "file", None) is not None:
             self.file.close()
 
 

@@ -48,7 +48,7 @@ def _run(arguments: list[str], *, timeout: float) -> Outcome:
             capture_output=True,
             timeout=timeout,
             env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"},
-            cwd=settings.ATTACHMENT_ROOT,
+            cwd="/",
             stdin=subprocess.DEVNULL,
         )
     except subprocess.TimeoutExpired:  # run() has killed it

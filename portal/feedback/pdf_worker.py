@@ -21,6 +21,8 @@ import sys
 HEADER = b"%PDF-"
 MAX_PAGES = 2000
 MAX_TEXT = 500_000  # characters of extracted text kept for search
+# Direct objects nested deeper are not searched (qpdf itself refuses nesting past 500).
+MAX_DEPTH = 100
 # Action types that run something, leave the document or talk to the network on their own.
 HOSTILE_ACTIONS = {
     "/JavaScript",
@@ -36,7 +38,16 @@ HOSTILE_ACTIONS = {
     "/Movie",
 }
 # Keys that hold scripts, automatic actions or files inside the file.
-HOSTILE_KEYS = ("/JS", "/AA", "/OpenAction", "/EmbeddedFiles", "/EF", "/XFA", "/RichMediaContent")
+HOSTILE_KEYS = (
+    "/JS",
+    "/AA",
+    "/OpenAction",
+    "/EmbeddedFiles",
+    "/EF",
+    "/AF",
+    "/XFA",
+    "/RichMediaContent",
+)
 
 
 class Refused(Exception):
@@ -101,15 +112,12 @@ def _is_hostile_action(obj, pikepdf) -> bool:
     return isinstance(kind, pikepdf.Name) and str(kind) in HOSTILE_ACTIONS
 
 
-def sanitise(source: str, target: str) -> dict:
-    import pikepdf
-
-    pdf, pages = open_pdf(source)
+def _strip(root, pikepdf) -> int:
     removed = 0
-    with pdf:
-        for obj in pdf.objects:
-            if not isinstance(obj, pikepdf.Dictionary):
-                continue
+    stack = [(root, 0)]
+    while stack:
+        obj, depth = stack.pop()
+        if isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream)):
             for key in HOSTILE_KEYS:
                 if key in obj:
                     del obj[key]
@@ -118,6 +126,31 @@ def sanitise(source: str, target: str) -> dict:
                 for key in list(obj.keys()):
                     del obj[key]
                 removed += 1
+                continue
+            children = [obj[key] for key in list(obj.keys())]
+        elif isinstance(obj, pikepdf.Array):
+            children = list(obj)
+        else:
+            continue
+        if depth < MAX_DEPTH:
+            # Indirect children are visited as objects of their own.
+            stack.extend(
+                (child, depth + 1)
+                for child in children
+                if isinstance(child, pikepdf.Object) and not child.is_indirect
+            )
+    return removed
+
+
+def sanitise(source: str, target: str) -> dict:
+    import pikepdf
+
+    pdf, pages = open_pdf(source)
+    removed = 0
+    with pdf:
+        # Every indirect object, and the direct dictionaries and arrays inside each.
+        for obj in [pdf.trailer, *pdf.objects]:
+            removed += _strip(obj, pikepdf)
         names = pdf.Root.get("/Names")
         if isinstance(names, pikepdf.Dictionary) and "/JavaScript" in names:
             del names["/JavaScript"]
@@ -182,6 +215,8 @@ def main(argv=None) -> int:
         result = {"ok": False, "reason": refusal.reason}
     except MemoryError:
         result = {"ok": False, "reason": "too-complex"}
+    except Exception:  # a parser's surprise is a file we cannot read
+        result = {"ok": False, "reason": "malformed"}
     sys.stdout.write(json.dumps(result))
     return 0
 
