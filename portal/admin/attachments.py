@@ -6,15 +6,13 @@ quarantine is not sent at all. The safe copy is what staff open; the original, u
 the archive (a signed letter's signature lives in it).
 """
 
-from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from portal.feedback import attachments
 from portal.models import FeedbackAttachment
@@ -22,41 +20,56 @@ from portal.models import FeedbackAttachment
 COPIES = {"trygg": "safe_path", "original": "original_path"}
 
 
-class AttachmentInline(admin.TabularInline):
-    model = FeedbackAttachment
-    extra = 0
-    can_delete = False
-    show_change_link = False
-    fields = ["display_name", "size_display", "pages", "status", "problem", "downloads"]
-    readonly_fields = fields
-    verbose_name = _("vedlegg")
-    verbose_name_plural = _("vedlegg (PDF)")
+def attachments_table(feedback):
+    """The input's letters as a table: name, size, pages, check status, downloads. A read-only
+    field rather than an inline, so saving the input's handling posts nothing about them."""
+    items = list(feedback.attachments.all()) if feedback.pk else []
+    if not items:
+        return gettext("Ingen")
+    head = format_html(
+        "<thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>",
+        gettext("Filnavn"),
+        gettext("Størrelse"),
+        gettext("Sider"),
+        gettext("Kontroll"),
+        gettext("Last ned"),
+    )
+    rows = format_html_join(
+        "",
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+        (
+            (
+                item.display_name,
+                filesizeformat(item.size),
+                item.pages or "–",
+                _status(item),
+                _downloads(item),
+            )
+            for item in items
+        ),
+    )
+    return format_html(
+        '<table class="feedback-attachments">{}<tbody>{}</tbody></table>', head, rows
+    )
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-    def has_view_permission(self, request, obj=None):
-        # Whoever may read the input may see its letters: no permission of their own.
-        return request.user.has_perm("portal.view_feedback")
+def _status(item) -> str:
+    label = item.get_status_display()
+    if item.status == FeedbackAttachment.Status.QUARANTINED and item.problem:
+        return format_html("{} ({})", label, item.problem)
+    return label
 
-    def has_change_permission(self, request, obj=None):
-        return False
 
-    @admin.display(description=_("størrelse"))
-    def size_display(self, obj):
-        return filesizeformat(obj.size)
-
-    @admin.display(description=_("last ned"))
-    def downloads(self, obj):
-        if obj.status == FeedbackAttachment.Status.QUARANTINED:
-            return gettext("Ingen nedlasting: filen er i karantene.")
-        copies = [("trygg", gettext("Trygg kopi"))] if obj.safe_path else []
-        copies.append(("original", gettext("Original (til arkivet)")))
-        return format_html_join(
-            " · ",
-            '<a href="{}" download>{}</a>',
-            ((download_url(obj, copy), label) for copy, label in copies),
-        )
+def _downloads(item):
+    if item.status == FeedbackAttachment.Status.QUARANTINED:
+        return gettext("Ingen nedlasting: filen er i karantene.")
+    copies = [("trygg", gettext("Trygg kopi"))] if item.safe_path else []
+    copies.append(("original", gettext("Original (til arkivet)")))
+    return format_html_join(
+        " · ",
+        '<a href="{}" download>{}</a>',
+        ((download_url(item, copy), label) for copy, label in copies),
+    )
 
 
 def download_url(attachment, copy: str) -> str:

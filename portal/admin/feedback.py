@@ -48,7 +48,6 @@ class FeedbackAdminForm(forms.ModelForm):
 @admin.register(Feedback)
 class FeedbackAdmin(admin.ModelAdmin):
     form = FeedbackAdminForm
-    inlines = [attachment_admin.AttachmentInline]
     change_list_template = f"{ADMIN_TEMPLATES}/change_list.html"
     list_display = [
         "reference",
@@ -100,6 +99,7 @@ class FeedbackAdmin(admin.ModelAdmin):
         "publication",
         "language",
         "answers_display",
+        "attachments_display",
     ]
     readonly_fields = [
         *respondent_fields,
@@ -125,6 +125,7 @@ class FeedbackAdmin(admin.ModelAdmin):
             {"fields": ["name", "organisation", "respondent_type", "county", "email"]},
         ),
         (_("Svar"), {"fields": ["answers_display"]}),
+        (_("Vedlegg"), {"fields": ["attachments_display"]}),
         (
             _("Behandling"),
             {
@@ -189,6 +190,10 @@ class FeedbackAdmin(admin.ModelAdmin):
                 ),
             ),
         )
+
+    @admin.display(description=_("vedlegg (PDF)"))
+    def attachments_display(self, obj):
+        return attachment_admin.attachments_table(obj)
 
     @admin.display(description=_("endringer i veilederen"))
     def guide_changes_display(self, obj):
