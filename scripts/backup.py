@@ -1,11 +1,12 @@
-"""Backs up the database (pg_dump, custom format) and uploaded media into one file in backups/.
+"""Backs up the database (pg_dump, custom format), uploaded media and the attachment store (the
+letters attached to input) into one file in backups/.
 
     python scripts/backup.py [--output-dir DIR]
 
-The file, backups/veileder-YYYYmmdd-HHMMSS.tar, holds database.dump, the media folder and
-manifest.json with the row count of every table, which restore.py checks after restoring. It
-contains personal data (input from the public, staff accounts): it is readable by its owner only
-and belongs wherever the database itself may be kept.
+The file, backups/veileder-YYYYmmdd-HHMMSS.tar, holds database.dump, the media folder, the
+attachments folder and manifest.json with the row count of every table, which restore.py checks
+after restoring. It contains personal data (input from the public, staff accounts): it is
+readable by its owner only and belongs wherever the database itself may be kept.
 """
 
 import argparse
@@ -33,6 +34,15 @@ def database_url() -> str:
 
 def media_root() -> Path:
     return Path(os.environ.get("DJANGO_MEDIA_ROOT") or ROOT / "media")
+
+
+def attachment_root() -> Path:
+    """settings.ATTACHMENT_ROOT, read the same way without starting Django."""
+    return Path(os.environ.get("ATTACHMENT_ROOT") or ROOT / ".local" / "attachments")
+
+
+def count_files(folder: Path) -> int:
+    return sum(1 for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else 0
 
 
 def connection_params(url: str, dbname: str | None = None) -> dict:
@@ -100,11 +110,13 @@ def backup(output_dir: Path) -> Path:
             check=True,
         )
         media = media_root()
+        store = attachment_root()
         manifest = {
             "created": datetime.now().astimezone().isoformat(timespec="seconds"),
             "database": connection_params(url)["dbname"],
             "tables": row_counts(url),
-            "media_files": sum(1 for p in media.rglob("*") if p.is_file()) if media.is_dir() else 0,
+            "media_files": count_files(media),
+            "attachment_files": count_files(store),
         }
         (Path(work) / "manifest.json").write_text(
             json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8"
@@ -117,10 +129,17 @@ def backup(output_dir: Path) -> Path:
                 archive.add(dump, arcname="database.dump")
                 if media.is_dir():
                     archive.add(media, arcname="media")
+                if store.is_dir():
+                    # Half-received uploads are no one's input: left out.
+                    archive.add(store, arcname="attachments", filter=_not_incoming)
         finally:
             os.umask(old_umask)
         shutil.move(partial, target)  # never a half-written backup under the final name
     return target
+
+
+def _not_incoming(member: tarfile.TarInfo) -> tarfile.TarInfo | None:
+    return None if member.name.startswith("attachments/incoming/") else member
 
 
 def main() -> int:

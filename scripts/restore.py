@@ -3,9 +3,11 @@
     python scripts/restore.py FILE [--force]
 
 The database is created when it does not exist. Restoring over a database that already has
-tables replaces its content, so it needs --force. Media files are unpacked into MEDIA_ROOT.
-Afterwards every table's row count is compared with the backup's manifest, and the page cache is
-invalidated so no page from before the restore is served.
+tables replaces its content, so it needs --force. Media files are unpacked into MEDIA_ROOT, the
+attached letters into ATTACHMENT_ROOT (owner only). Afterwards every table's row count is
+compared with the backup's manifest, and the page cache is invalidated so no page from before the
+restore is served. Receipts still queued in the backup are not sent: the backup may be older than
+the mail that went out, and a respondent must never get a receipt twice.
 """
 
 import argparse
@@ -20,6 +22,7 @@ from pathlib import Path
 import psycopg
 from backup import (
     ROOT,
+    attachment_root,
     connection_params,
     database_url,
     libpq_environment,
@@ -98,6 +101,11 @@ def restore(archive_path: Path, *, force: bool) -> list[str]:
         media = Path(work) / "media"
         if media.is_dir():
             shutil.copytree(media, media_root(), dirs_exist_ok=True)
+        store = Path(work) / "attachments"
+        if store.is_dir():
+            target = attachment_root()
+            target.mkdir(mode=0o700, parents=True, exist_ok=True)
+            shutil.copytree(store, target, dirs_exist_ok=True)
     restored = row_counts(url)
     expected = manifest["tables"]
     return sorted(
@@ -105,6 +113,26 @@ def restore(archive_path: Path, *, force: bool) -> list[str]:
         for table in expected.keys() | restored.keys()
         if expected.get(table) != restored.get(table)
     )
+
+
+RECEIPT_TASK = "portal.tasks.mail.mail_receipt"
+
+
+def cancel_queued_receipts(url: str) -> int:
+    """Receipts waiting in the restored queue are marked failed, not sent (see the docstring);
+    staff see them among the failed tasks, and receipt_sent_at stays empty on the input."""
+    with psycopg.connect(**connection_params(url), autocommit=True) as connection:
+        cursor = connection.execute(
+            "UPDATE django_tasks_database_dbtaskresult SET status = 'FAILED', "
+            "finished_at = now(), exception_class_path = %s, traceback = %s "
+            "WHERE task_path = %s AND status IN ('READY', 'RUNNING')",
+            [
+                "scripts.restore.NotSentAfterRestore",
+                "Ikke sendt: sikkerhetskopien ble gjenopprettet før kvitteringen var sendt.",
+                RECEIPT_TASK,
+            ],
+        )
+        return cursor.rowcount
 
 
 def invalidate_page_cache() -> None:
@@ -143,6 +171,9 @@ def main() -> int:
     if mismatched:
         print(f"Antall rader stemmer ikke i: {', '.join(mismatched)}", file=sys.stderr)
         return 1
+    cancelled = cancel_queued_receipts(database_url())
+    if cancelled:
+        print(f"{cancelled} kvitteringer som lå i køen, blir ikke sendt etter gjenopprettingen.")
     invalidate_page_cache()
     print(f"Gjenopprettet {args.file} til {connection_params(database_url())['dbname']}.")
     return 0

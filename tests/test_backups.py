@@ -63,33 +63,76 @@ def site_with_data(content_dir, tmp_path):
     return media
 
 
+@pytest.fixture
+def letter_with_a_queued_receipt(tmp_path):
+    """An input with a PDF letter in the attachment store, whose receipt is still queued."""
+    from portal.models import FeedbackAttachment
+    from portal.tasks import mail_receipt
+    from tests.conftest import add_feedback, make_consultation
+
+    store = tmp_path / "attachments"
+    (store / "originals").mkdir(parents=True)
+    (store / "originals" / "abc123.pdf").write_bytes(b"%PDF-1.7 brev")
+    feedback = add_feedback(make_consultation(), email="kari@example.no")
+    FeedbackAttachment.objects.create(
+        feedback=feedback,
+        display_name="brev.pdf",
+        size=13,
+        sha256="0" * 64,
+        original_path="originals/abc123.pdf",
+    )
+    mail_receipt.enqueue(feedback.pk)
+    return store
+
+
+def queued_receipts(url: str) -> int:
+    with psycopg.connect(url) as connection:
+        return connection.execute(
+            "SELECT count(*) FROM django_tasks_database_dbtaskresult "
+            "WHERE task_path = 'portal.tasks.mail.mail_receipt' AND status = 'READY'"
+        ).fetchone()[0]
+
+
 def test_a_backup_restores_into_an_empty_database_with_every_row_and_a_working_site(
-    site_with_data, empty_database_url, tmp_path
+    site_with_data, letter_with_a_queued_receipt, empty_database_url, tmp_path
 ):
     source = source_database_url()
     backups = tmp_path / "backups"
+    assert queued_receipts(source) == 1
     made = run_script(
         "backup.py",
         "--output-dir",
         str(backups),
         DATABASE_URL=source,
         DJANGO_MEDIA_ROOT=str(site_with_data),
+        ATTACHMENT_ROOT=str(letter_with_a_queued_receipt),
     )
     assert made.returncode == 0, made.stderr
     [archive] = backups.glob("veileder-*.tar")
     assert oct(archive.stat().st_mode & 0o777) == "0o600", "personal data: owner only"
     with tarfile.open(archive) as tar:
         names = set(tar.getnames())
-    assert {"manifest.json", "database.dump", "media/opplastinger/bilde.png"} <= names
+    assert {
+        "manifest.json",
+        "database.dump",
+        "media/opplastinger/bilde.png",
+        "attachments/originals/abc123.pdf",
+    } <= names
 
     restored_media = tmp_path / "restored-media"
+    restored_store = tmp_path / "restored-attachments"
     restored = run_script(
         "restore.py",
         str(archive),
         DATABASE_URL=empty_database_url,
         DJANGO_MEDIA_ROOT=str(restored_media),
+        ATTACHMENT_ROOT=str(restored_store),
     )
     assert restored.returncode == 0, restored.stdout + restored.stderr
+    assert (restored_store / "originals" / "abc123.pdf").read_bytes() == b"%PDF-1.7 brev"
+    # The receipt may have gone out after the backup was made: it is never sent again.
+    assert queued_receipts(empty_database_url) == 0
+    assert "blir ikke sendt" in restored.stdout
 
     before, after = counts(source), counts(empty_database_url)
     assert before == after
