@@ -580,3 +580,13 @@ def test_the_receipt_email_lists_file_names_and_sizes(client, consultation, run_
 def test_file_modes_keep_the_store_private(client, consultation, store):
     send(client, consultation, [pdf_file(pdf_samples.letter())])
     assert oct(os.stat(store).st_mode & 0o777) == "0o700"
+
+
+def test_the_form_still_checks_the_csrf_token(consultation, store):
+    # The view sets its upload handlers before the CSRF check reads the body, so it checks the
+    # token itself: a post from another site stores nothing, not even its file.
+    strict = Client(enforce_csrf_checks=True)
+    response = send(strict, consultation, [pdf_file(pdf_samples.letter())])
+    assert response.status_code == 403
+    assert Feedback.objects.count() == 0 and FeedbackAttachment.objects.count() == 0
+    assert stored_files(store / "originals") == []

@@ -146,5 +146,5 @@ class ThreadedWSGI:
 application = ThreadedWSGI(
     wsgi_application,
     threads=app_threads(),
-    max_body=int(float(os.environ.get("APP_MAX_BODY_MB", "10")) * 1024 * 1024),
+    max_body=int(float(os.environ.get("APP_MAX_BODY_MB", "34")) * 1024 * 1024),
 )
