@@ -590,3 +590,13 @@ def test_the_form_still_checks_the_csrf_token(consultation, store):
     assert response.status_code == 403
     assert Feedback.objects.count() == 0 and FeedbackAttachment.objects.count() == 0
     assert stored_files(store / "originals") == []
+
+
+def test_a_check_that_runs_out_of_time_says_so_and_keeps_the_text(client, consultation, settings):
+    settings.ATTACHMENT_CHECK_TIMEOUT = 0.01
+    first = f"svar_{consultation.questions.get(order=1).pk}"
+    response = send(client, consultation, [pdf_file(pdf_samples.letter())], **{first: "Mitt svar"})
+    assert response.status_code == 200
+    assert "Vi rakk ikke å kontrollere «brev.pdf»" in error_beside_the_field(response.text)
+    assert "Mitt svar" in response.text
+    assert FeedbackAttachment.objects.count() == 0

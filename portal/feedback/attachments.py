@@ -46,6 +46,10 @@ REFUSALS = {
         "det ved igjen."
     ),
     "too-many-pages": _("«%(name)s» har for mange sider. Del den opp i mindre filer."),
+    # The child ran out of time or memory: a bomb, or a server too busy just now.
+    "timeout": _(
+        "Vi rakk ikke å kontrollere «%(name)s». Prøv igjen, eller del filen opp i mindre filer."
+    ),
     "malformed": _(
         "«%(name)s» er skadet eller ikke en gyldig PDF. Lagre dokumentet som PDF på nytt og "
         "legg det ved igjen."
@@ -196,7 +200,10 @@ def accept(upload, form_token: uuid.UUID) -> FeedbackAttachment:
     outcome = pdf_safety.check(target)
     if not outcome.ok:
         target.unlink(missing_ok=True)
-        message = REFUSALS.get(outcome.reason, REFUSALS["malformed"])
+        reason = (
+            "timeout" if outcome.reason in ("timeout", "crashed", "too-complex") else outcome.reason
+        )
+        message = REFUSALS.get(reason, REFUSALS["malformed"])
         raise Refused(message % {"name": name})
     return FeedbackAttachment.objects.create(
         form_token=form_token,
