@@ -570,11 +570,20 @@ def test_purge_deletes_attachments_with_their_input(checked, store):
     assert stored_files(store / "originals") == [] and stored_files(store / "safe") == []
 
 
-def test_the_receipt_email_lists_file_names_and_sizes(client, consultation, run_tasks):
-    send(client, consultation, [pdf_file(pdf_samples.letter(), "signert.pdf")], email="a@b.no")
+def test_the_receipt_email_gives_the_sizes_but_not_the_names_of_the_files(
+    client, consultation, run_tasks
+):
+    # A file name is text the sender typed: in a mail to any address it would be relayed.
+    send(
+        client,
+        consultation,
+        [pdf_file(pdf_samples.letter(), "Ring 815 00 000 for premie.pdf")],
+        email="a@b.no",
+    )
     run_tasks("default")
     [message] = mail.outbox
-    assert re.search(r"- signert\.pdf \([\d,]+\s(byte|KB)\)", message.body)
+    assert re.search(r"Vedlegg \(PDF\): [\d,]+\s(byte|KB)", message.body)
+    assert "premie" not in message.body and "815" not in message.body
 
 
 def test_file_modes_keep_the_store_private(client, consultation, store):

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portal', '0018_step_search_manual'),
+        ('portal', '0019_feedback_drafts'),
     ]
 
     operations = [
