@@ -9,10 +9,9 @@ from django.utils.translation import get_language, gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from portal import markdown, pdf, tasks
+from portal import filters, markdown, pdf, reading, tasks
 from portal.cache import dont_store, public_page
 from portal.editions import preview
-from portal.filters import filter_examples
 from portal.models import (
     SHORT_VERSION_SLUG,
     Chapter,
@@ -95,9 +94,15 @@ def chapter_list(request):
     )
 
 
-@public_page
-@shows_removals
-def chapter_detail(request, slug):
+def _for_readers(request, name: str, slug: str, build):
+    """What a reading view reads: for readers kept per content version (portal.reading), for
+    staff (drafts, pending editions) read afresh on every request."""
+    if _previews_drafts(request):
+        return build()
+    return reading.remembered(name, slug, build=build)
+
+
+def _chapter_context(request, slug) -> dict:
     drafts = _previews_drafts(request)
     chapter = _one(request, with_relations(Chapter.objects.all(), "steps", drafts=drafts), slug)
     order = reading_order(drafts=drafts)
@@ -105,24 +110,29 @@ def chapter_detail(request, slug):
     # Through the chapter's shown steps only: a draft step links no example to the chapter.
     steps = list(chapter.steps.all())
     related_examples = (
-        visible(ExampleCase, drafts=drafts)
-        .filter(steps__in=steps)
-        .distinct()
-        .order_by("title")[:RELATED_EXAMPLES]
+        list(
+            visible(ExampleCase, drafts=drafts)
+            .filter(steps__in=steps)
+            .distinct()
+            .order_by("title")[:RELATED_EXAMPLES]
+        )
         if steps
         else []
     )
-    return render(
-        request,
-        "portal/chapter_detail.html",
-        {
-            "chapter": chapter,
-            "steps": steps,
-            "related_examples": related_examples,
-            "previous": previous,
-            "next": following,
-        },
-    )
+    return {
+        "chapter": chapter,
+        "steps": steps,
+        "related_examples": related_examples,
+        "previous": previous,
+        "next": following,
+    }
+
+
+@public_page
+@shows_removals
+def chapter_detail(request, slug):
+    context = _for_readers(request, "chapter", slug, lambda: _chapter_context(request, slug))
+    return render(request, "portal/chapter_detail.html", context)
 
 
 @public_page
@@ -141,28 +151,29 @@ def _step_in_sequence(request, slug):
     return step, steps, entry
 
 
-@public_page
-@shows_removals
-def step_detail(request, slug):
+def _step_context(request, slug) -> dict:
     drafts = _previews_drafts(request)
     step, steps, entry = _step_in_sequence(request, slug)
     previous, following = ReadingOrder.around(steps, slug)
-    return render(
-        request,
-        "portal/step_detail.html",
-        {
-            "step": step,
-            "steps": steps,
-            "previous": previous,
-            "next": following,
-            "position": entry.number,
-            "total": len(steps),
-            "examples": visible(ExampleCase, drafts=drafts).filter(steps=step),
-            "chapters": visible(Chapter, drafts=drafts)
-            .filter(steps=step)
-            .only("slug", "title", "status"),
-        },
-    )
+    return {
+        "step": step,
+        "steps": steps,
+        "previous": previous,
+        "next": following,
+        "position": entry.number,
+        "total": len(steps),
+        "examples": list(visible(ExampleCase, drafts=drafts).filter(steps=step)),
+        "chapters": list(
+            visible(Chapter, drafts=drafts).filter(steps=step).only("slug", "title", "status")
+        ),
+    }
+
+
+@public_page
+@shows_removals
+def step_detail(request, slug):
+    context = _for_readers(request, "step", slug, lambda: _step_context(request, slug))
+    return render(request, "portal/step_detail.html", context)
 
 
 @public_page
@@ -278,19 +289,22 @@ def short_version_pdf(request):
 
 @public_page(vary=("steg", "tema"))
 def example_list(request):
-    chosen = filter_examples(
-        _shown(request, ExampleCase.objects), request.GET, drafts=_previews_drafts(request)
+    drafts = _previews_drafts(request)
+    among = _for_readers(
+        request,
+        "example-choices",
+        "",
+        lambda: filters.choices(_shown(request, ExampleCase.objects), drafts=drafts),
     )
+    chosen = filters.choose(among, request.GET)
     response = render(request, "portal/example_list.html", {"filter": chosen})
     # An unknown step or theme is answered (as the unfiltered list) but not stored: made-up
     # values must not each fill a cache entry.
     return response if chosen.params_known else dont_store(response)
 
 
-@public_page
-@shows_removals
-def example_detail(request, slug):
-    example = _one(
+def _example(request, slug):
+    return _one(
         request,
         with_relations(
             ExampleCase.objects.all(),
@@ -301,6 +315,12 @@ def example_detail(request, slug):
         ),
         slug,
     )
+
+
+@public_page
+@shows_removals
+def example_detail(request, slug):
+    example = _for_readers(request, "example", slug, lambda: _example(request, slug))
     return render(request, "portal/example_detail.html", {"example": example})
 
 

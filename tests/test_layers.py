@@ -31,6 +31,7 @@ LAYERS = [
         "portal.search",
         "portal.filters",
         "portal.navigation",
+        "portal.reading",
         "portal.cache",
         "portal.pdf",
         "portal.tasks",

@@ -8,9 +8,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 
-from portal import markdown, translation
+from portal import markdown, reading, translation
 from portal.feedback import sections
 from portal.models import Edition
+from portal.staff import is_verified_staff
 
 register = template.Library()
 
@@ -142,10 +143,18 @@ def pdf_links(rendered_html, scope=""):
     return mark_safe(_site_link().sub(anchor, html))  # noqa: S308
 
 
-@register.inclusion_tag("includes/change_notes.html")
-def change_notes(obj):
+@register.inclusion_tag("includes/change_notes.html", takes_context=True)
+def change_notes(context, obj):
     """Substantial changes, the newest first, as readers are told about them; minor fixes are
-    not shown."""
+    not shown. For readers kept per content version (a publish makes a new one); for staff read
+    afresh."""
     if obj is None or not obj.pk or obj.pk < 0:
         return {"notes": []}
-    return {"notes": list(Edition.objects.for_object(obj).change_notes().exclude(note=""))}
+
+    def notes():
+        return list(Edition.objects.for_object(obj).change_notes().exclude(note=""))
+
+    request = context.get("request")
+    if request is None or is_verified_staff(request.user):
+        return {"notes": notes()}
+    return {"notes": reading.remembered("change-notes", obj._meta.label, obj.pk, build=notes)}

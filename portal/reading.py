@@ -1,0 +1,52 @@
+"""What the public reading views read, kept in each process per content version.
+
+A chapter, step or example page for readers shows the same rows until something public changes,
+and every such change makes a new content version (portal.publishing.version), shared by every
+process and machine. So what those views read from the database (the object with its relations,
+the related pages, the change notes) is kept here in memory under the version's token and the
+language, and read again only when the version moves: an edit published on one machine is seen by
+every other at its next request, as with the page cache. Unlike the page cache this also serves
+requests that are never stored whole (a query string, a session cookie of a reader who sent
+input), and it leaves the page's own rendering (navigation, the language switch, CSP) to each
+request.
+
+Staff previews never come from here: the views call `remembered` only for readers who see what is
+published. The token is read before the rows, so rows read while a publish commits are kept under
+the old token at worst, and are read again once the new token is visible.
+"""
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any
+
+from django.utils.translation import get_language
+
+from portal.publishing import version as content_version
+
+MAX_ENTRIES = 512  # about one per public page and language: a few hundred KB
+
+_entries: OrderedDict[tuple, Any] = OrderedDict()
+_lock = threading.Lock()
+
+
+def remembered(name: str, *args: Hashable, build: Callable[[], Any]) -> Any:
+    """`build()`, computed once per content version, language, `name` and `args` in this process.
+    What it returns must be read-only and fully evaluated (lists, not querysets), since
+    concurrent requests share it. An exception (a 404, a removed page) is never kept."""
+    key = (content_version.current().token, get_language(), name, args)
+    with _lock:
+        if key in _entries:
+            _entries.move_to_end(key)
+            return _entries[key]
+    value = build()
+    with _lock:
+        _entries[key] = value
+        while len(_entries) > MAX_ENTRIES:
+            _entries.popitem(last=False)  # the least recently used: old versions go first
+    return value
+
+
+def clear_local() -> None:
+    with _lock:
+        _entries.clear()
