@@ -30,11 +30,19 @@ _entries: OrderedDict[tuple, Any] = OrderedDict()
 _lock = threading.Lock()
 
 
-def remembered(name: str, *args: Hashable, build: Callable[[], Any]) -> Any:
+def _token(request) -> str:
+    # Read once per request (a round trip to Redis with several machines), before any row.
+    token = getattr(request, "_reading_version", None)
+    if token is None:
+        token = request._reading_version = content_version.current().token
+    return token
+
+
+def remembered(request, name: str, *args: Hashable, build: Callable[[], Any]) -> Any:
     """`build()`, computed once per content version, language, `name` and `args` in this process.
     What it returns must be read-only and fully evaluated (lists, not querysets), since
     concurrent requests share it. An exception (a 404, a removed page) is never kept."""
-    key = (content_version.current().token, get_language(), name, args)
+    key = (_token(request), get_language(), name, args)
     with _lock:
         if key in _entries:
             _entries.move_to_end(key)

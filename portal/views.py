@@ -99,7 +99,17 @@ def _for_readers(request, name: str, slug: str, build):
     staff (drafts, pending editions) read afresh on every request."""
     if _previews_drafts(request):
         return build()
-    return reading.remembered(name, slug, build=build)
+    return reading.remembered(request, name, slug, build=build)
+
+
+def _reading_page(request, template: str, name: str, slug: str, build) -> HttpResponse:
+    """A reading page whose main content depends on the published content alone: for readers
+    the data and the rendered content block are kept per content version (base.html's
+    reader_fragment), the rest of the page (navigation, language links) rendered per request."""
+    context = _for_readers(request, name, slug, build)
+    if not _previews_drafts(request):
+        context = {**context, "reader_fragment": (template, slug)}
+    return render(request, template, context)
 
 
 def _chapter_context(request, slug) -> dict:
@@ -131,8 +141,13 @@ def _chapter_context(request, slug) -> dict:
 @public_page
 @shows_removals
 def chapter_detail(request, slug):
-    context = _for_readers(request, "chapter", slug, lambda: _chapter_context(request, slug))
-    return render(request, "portal/chapter_detail.html", context)
+    return _reading_page(
+        request,
+        "portal/chapter_detail.html",
+        "chapter",
+        slug,
+        lambda: _chapter_context(request, slug),
+    )
 
 
 @public_page
@@ -172,8 +187,9 @@ def _step_context(request, slug) -> dict:
 @public_page
 @shows_removals
 def step_detail(request, slug):
-    context = _for_readers(request, "step", slug, lambda: _step_context(request, slug))
-    return render(request, "portal/step_detail.html", context)
+    return _reading_page(
+        request, "portal/step_detail.html", "step", slug, lambda: _step_context(request, slug)
+    )
 
 
 @public_page
@@ -297,7 +313,15 @@ def example_list(request):
         lambda: filters.choices(_shown(request, ExampleCase.objects), drafts=drafts),
     )
     chosen = filters.choose(among, request.GET)
-    response = render(request, "portal/example_list.html", {"filter": chosen})
+    context = {"filter": chosen}
+    if not drafts and chosen.params_known:  # one fragment per real step and theme, no more
+        step, theme = chosen.step, chosen.theme
+        context["reader_fragment"] = (
+            "portal/example_list.html",
+            step.slug if step else "",
+            theme.slug if theme else "",
+        )
+    response = render(request, "portal/example_list.html", context)
     # An unknown step or theme is answered (as the unfiltered list) but not stored: made-up
     # values must not each fill a cache entry.
     return response if chosen.params_known else dont_store(response)
@@ -320,8 +344,13 @@ def _example(request, slug):
 @public_page
 @shows_removals
 def example_detail(request, slug):
-    example = _for_readers(request, "example", slug, lambda: _example(request, slug))
-    return render(request, "portal/example_detail.html", {"example": example})
+    return _reading_page(
+        request,
+        "portal/example_detail.html",
+        "example",
+        slug,
+        lambda: {"example": _example(request, slug)},
+    )
 
 
 @public_page

@@ -103,3 +103,19 @@ def test_another_process_reads_the_new_text_once_the_version_moves(client, impor
 def test_a_page_that_is_not_there_is_never_remembered(client, imported):
     assert client.get("/veileder/finnes-ikke/").status_code == 404
     assert not any("finnes-ikke" in key[3] for key in reading._entries), "nothing kept for it"
+
+
+def test_each_written_form_keeps_its_own_page(client, imported):
+    assert "Gi innspill til denne delen" in client.get(CHAPTER).text
+    nynorsk = client.get("/nn" + CHAPTER).text
+    assert "Gi innspel til denne delen" in nynorsk and "Gi innspill til denne delen" not in nynorsk
+    assert "Gi innspill til denne delen" in client.get(CHAPTER).text
+
+
+def test_each_filter_of_the_example_list_keeps_its_own_page(client, imported):
+    assert "1 eksempel i steget" in client.get("/eksempler/?steg=analyse").text
+    assert "1 eksempel med temaet" in client.get("/eksempler/?tema=gronn-omstilling").text
+    unfiltered = client.get("/eksempler/").text
+    assert "i steget" not in unfiltered and "med temaet" not in unfiltered
+    made_up = client.get("/eksempler/?steg=finnes-ikke").text
+    assert "i steget" not in made_up, "an unknown step is the unfiltered list"

@@ -157,4 +157,34 @@ def change_notes(context, obj):
     request = context.get("request")
     if request is None or is_verified_staff(request.user):
         return {"notes": notes()}
-    return {"notes": reading.remembered("change-notes", obj._meta.label, obj.pk, build=notes)}
+    return {
+        "notes": reading.remembered(request, "change-notes", obj._meta.label, obj.pk, build=notes)
+    }
+
+
+class ReaderFragmentNode(template.Node):
+    def __init__(self, nodelist, key):
+        self.nodelist, self.key = nodelist, key
+
+    def render(self, context):
+        key = self.key.resolve(context, ignore_failures=True)
+        request = context.get("request")
+        if not key or request is None or is_verified_staff(request.user):
+            return self.nodelist.render(context)
+        return reading.remembered(
+            request, "fragment", *key, build=lambda: self.nodelist.render(context)
+        )
+
+
+@register.tag
+def reader_fragment(parser, token):
+    """`{% reader_fragment key %}...{% endreader_fragment %}`: for readers, the inside rendered
+    once per content version and language for each `key` (a tuple the view sets, only on pages
+    whose inside depends on nothing but the published content: no form, nonce or query string);
+    with no key, and always for staff, rendered on every request."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("reader_fragment takes one key")
+    nodelist = parser.parse(("endreader_fragment",))
+    parser.delete_first_token()
+    return ReaderFragmentNode(nodelist, parser.compile_filter(bits[1]))
