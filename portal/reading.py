@@ -10,6 +10,9 @@ requests that are never stored whole (a query string, a session cookie of a read
 input), and it leaves the page's own rendering (navigation, the language switch, CSP) to each
 request.
 
+Search results are kept the same way, on a shelf of their own (queries are as many as readers
+type, so they must not push the pages out): they are of published text only.
+
 Staff previews never come from here: the views call `remembered` only for readers who see what is
 published. The token is read before the rows, so rows read while a publish commits are kept under
 the old token at worst, and are read again once the new token is visible.
@@ -24,10 +27,36 @@ from django.utils.translation import get_language
 
 from portal.publishing import version as content_version
 
-MAX_ENTRIES = 512  # about one per public page and language: a few hundred KB
 
-_entries: OrderedDict[tuple, Any] = OrderedDict()
-_lock = threading.Lock()
+class Shelf:
+    """A bounded store, the least recently used entry leaving first (old versions go first)."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.entries: OrderedDict[tuple, Any] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple, build: Callable[[], Any]) -> Any:
+        with self.lock:
+            if key in self.entries:
+                self.entries.move_to_end(key)
+                return self.entries[key]
+        value = build()
+        with self.lock:
+            self.entries[key] = value
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+
+
+PAGES = Shelf(512)  # about one per public page, language and what it keeps: a few MB at most
+# Search results, one per query, page and kind asked for: queries are as many as readers type,
+# so they have their own shelf and cannot push the pages out.
+SEARCHES = Shelf(256)
 
 
 def _token(request) -> str:
@@ -38,23 +67,15 @@ def _token(request) -> str:
     return token
 
 
-def remembered(request, name: str, *args: Hashable, build: Callable[[], Any]) -> Any:
+def remembered(
+    request, name: str, *args: Hashable, build: Callable[[], Any], shelf: Shelf = PAGES
+) -> Any:
     """`build()`, computed once per content version, language, `name` and `args` in this process.
     What it returns must be read-only and fully evaluated (lists, not querysets), since
     concurrent requests share it. An exception (a 404, a removed page) is never kept."""
-    key = (_token(request), get_language(), name, args)
-    with _lock:
-        if key in _entries:
-            _entries.move_to_end(key)
-            return _entries[key]
-    value = build()
-    with _lock:
-        _entries[key] = value
-        while len(_entries) > MAX_ENTRIES:
-            _entries.popitem(last=False)  # the least recently used: old versions go first
-    return value
+    return shelf.get((_token(request), get_language(), name, args), build)
 
 
 def clear_local() -> None:
-    with _lock:
-        _entries.clear()
+    PAGES.clear()
+    SEARCHES.clear()

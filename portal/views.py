@@ -24,7 +24,7 @@ from portal.models import (
 )
 from portal.navigation import ReadingOrder, reading_order
 from portal.publishing import visible, with_relations
-from portal.search import KINDS_BY_PARAM
+from portal.search import KINDS_BY_PARAM, clean_query
 from portal.search import search as run_search
 from portal.staff import is_verified_staff
 from portal.workbooks import build as workbooks
@@ -379,8 +379,24 @@ def search(request):
     except ValueError:
         page = 1
     kind = KINDS_BY_PARAM.get(request.GET.get("type", ""))
-    results = run_search(
-        request.GET.get("q"), page=min(max(page, 1), 1000), kind=kind.key if kind else None
+    query, page, kind = request.GET.get("q"), min(max(page, 1), 1000), kind.key if kind else None
+
+    def results_now():
+        return run_search(query, page=page, kind=kind)
+
+    # Results are of published text only, the same for every reader until the next publish.
+    results = (
+        results_now()
+        if _previews_drafts(request)
+        else reading.remembered(
+            request,
+            "search",
+            clean_query(query),
+            page,
+            kind,
+            build=results_now,
+            shelf=reading.SEARCHES,
+        )
     )
     return render(request, "portal/search.html", {"results": results})
 

@@ -14,6 +14,7 @@ LAYERS = [
         "portal.translation",
         "portal.staff",
         "portal.http",
+        "portal.csp",
         "portal.json_logging",
         "portal.permissions",
         "portal.workspace.factors",

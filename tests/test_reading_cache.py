@@ -102,7 +102,7 @@ def test_another_process_reads_the_new_text_once_the_version_moves(client, impor
 
 def test_a_page_that_is_not_there_is_never_remembered(client, imported):
     assert client.get("/veileder/finnes-ikke/").status_code == 404
-    assert not any("finnes-ikke" in key[3] for key in reading._entries), "nothing kept for it"
+    assert not any("finnes-ikke" in key[3] for key in reading.PAGES.entries), "nothing kept for it"
 
 
 def test_each_written_form_keeps_its_own_page(client, imported):
@@ -119,3 +119,20 @@ def test_each_filter_of_the_example_list_keeps_its_own_page(client, imported):
     assert "i steget" not in unfiltered and "med temaet" not in unfiltered
     made_up = client.get("/eksempler/?steg=finnes-ikke").text
     assert "i steget" not in made_up, "an unknown step is the unfiltered list"
+
+
+def test_a_search_read_again_asks_nothing_and_a_publish_is_found_at_once(
+    client, imported, editor, publisher
+):
+    first = client.get("/sok/?q=restvarme").text
+    assert "Industriell symbiose" in first
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/sok/?q=restvarme").text == first
+    assert len(queries) == 0
+    assert "Om veilederen" not in client.get("/sok/?q=fjernvarme").text
+
+    chapter = Chapter.objects.get(slug="om-veilederen")
+    edition = _pending(editor, chapter, lead_nb="Om fjernvarme i regionen.")
+    assert "Om veilederen" not in client.get("/sok/?q=fjernvarme").text, "pending is not public"
+    services.publish_edition(edition, publisher)
+    assert "Om veilederen" in client.get("/sok/?q=fjernvarme").text
