@@ -11,7 +11,10 @@ input), and it leaves the page's own rendering (navigation, the language switch,
 request.
 
 Search results are kept the same way, on a shelf of their own (queries are as many as readers
-type, so they must not push the pages out): they are of published text only.
+type, so they must not push the pages out): they are of published text only. One gap: the search
+vocabulary (compounds, near spellings) is refreshed just after a publish writes the new version,
+so a query asked in between (tens of ms) is kept with the old vocabulary until the next publish;
+its exact matches are current, only the widening into a brand-new word may be missing.
 
 Staff previews never come from here: the views call `remembered` only for readers who see what is
 published. The token is read before the rows, so rows read while a publish commits are kept under
