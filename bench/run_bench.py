@@ -22,6 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.trickle import trickling_connections  # noqa: E402
+
 PYTHON = ROOT / ".venv" / "bin" / "python"
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 DATABASE_URL = os.environ.get(
@@ -29,17 +33,19 @@ DATABASE_URL = os.environ.get(
 )
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
 
-# Ratio of each page's req/s to the static file's: what the issue asks for.
-TARGETS = {"cached": 0.8, "uncached": 0.25}
-P99_LIMIT_MS = 60.0
+# Ratio of each page's req/s to the static file's: what issue #17 asks for. Staff pages, the
+# form, PDF downloads and the pages measured under trickling connections are reported, not judged.
+TARGETS = {"cached": 0.85, "uncached": 0.25, "search": 0.10}
+P99_LIMIT_MS = 100.0
+TRICKLING_CONNECTIONS = 200
 
 
 @dataclass
 class Target:
     name: str
     url: str
-    kind: str  # static | cached | uncached | search | workspace
-    headers: tuple[str, ...] = ()  # e.g. a logged-in member's session cookie
+    kind: str  # static | cached | uncached | search | workspace | staff | form | pdf | trickling
+    headers: tuple[str, ...] = ()  # e.g. a logged-in session's cookie
     rates: list[float] = field(default_factory=list)
     p50s: list[float] = field(default_factory=list)
     p99s: list[float] = field(default_factory=list)
@@ -67,7 +73,11 @@ def environment(**extra: str) -> dict[str, str]:
 
 def prepare_database() -> None:
     subprocess.run([PYTHON, "scripts/ensure_database.py"], cwd=ROOT, env=environment(), check=True)
-    for command in (["migrate", "--no-input", "-v0"], ["import_content", "--overwrite"]):
+    for command in (
+        ["migrate", "--no-input", "-v0"],
+        ["import_content", "--overwrite"],
+        ["build_pdfs", "--verbosity", "0"],
+    ):
         subprocess.run(
             [PYTHON, "manage.py", *command],
             cwd=ROOT,
@@ -149,6 +159,18 @@ def workspace_session() -> tuple[str, str]:
     return out[-2], out[-1]
 
 
+def staff_cookie() -> tuple[str, ...]:
+    key = subprocess.run(
+        [PYTHON, "bench/staff_session.py"],
+        cwd=ROOT,
+        env=environment(),
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    return (f"Cookie: sessionid={key}",)
+
+
 def static_file_like(size: int) -> str:
     """The collected static file (not precompressed) closest in size to a page."""
     manifest_root = ROOT / "staticfiles"
@@ -171,9 +193,9 @@ UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 def run_wrk(
     url: str, seconds: int, connections: int, headers: tuple[str, ...] = ()
 ) -> tuple[float, float, float, int]:
-    extra = [arg for header in headers for arg in ("-H", header)]
+    header_args = [arg for header in headers for arg in ("-H", header)]
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", *extra, url],
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", *header_args, url],
         capture_output=True,
         text=True,
         check=True,
@@ -214,6 +236,9 @@ def machine() -> str:
 
 
 def verdict(target: Target, static_rate: float) -> str:
+    p99 = statistics.median(target.p99s)
+    if target.kind == "trickling":
+        return f"p99 {'met' if p99 <= P99_LIMIT_MS else f'gap: {p99:.1f} ms > {P99_LIMIT_MS:.0f}'}"
     if target.kind not in TARGETS:
         return ""
     ratio = statistics.median(target.rates) / static_rate
@@ -224,6 +249,19 @@ def verdict(target: Target, static_rate: float) -> str:
         f"p99 {'met' if p99 <= P99_LIMIT_MS else f'gap: {p99:.1f} ms > {P99_LIMIT_MS:.0f}'}"
     )
     return "; ".join(notes)
+
+
+def measure(targets: list[Target], args) -> None:
+    for round_number in range(1, args.rounds + 1):
+        for target in targets:
+            rate, p50, p99, errors = run_wrk(
+                target.url, args.seconds, args.connections, target.headers
+            )
+            target.rates.append(rate)
+            target.p50s.append(p50)
+            target.p99s.append(p99)
+            target.errors += errors
+            print(f"round {round_number}: {target.name}: {rate:.0f} req/s", file=sys.stderr)
 
 
 def main() -> int:
@@ -275,6 +313,14 @@ def main() -> int:
                 "workspace",
                 member_cookie,
             ),
+            Target("input form in nynorsk (never cached)", cached + "/nn/innspill/", "form"),
+            Target("guide PDF download", cached + "/veileder.pdf", "pdf"),
+            Target(
+                "staff: list of input, logged in",
+                uncached + "/admin/portal/feedback/",
+                "staff",
+                headers=staff_cookie(),
+            ),
         ]
         for target in list(targets):  # warm every cache and worker before measuring
             try:
@@ -283,16 +329,26 @@ def main() -> int:
             except OSError as error:
                 print(f"left out {target.name}: {error}", file=sys.stderr)
                 targets.remove(target)
-        for round_number in range(1, args.rounds + 1):
-            for target in targets:
-                rate, p50, p99, errors = run_wrk(
-                    target.url, args.seconds, args.connections, target.headers
-                )
-                target.rates.append(rate)
-                target.p50s.append(p50)
-                target.p99s.append(p99)
-                target.errors += errors
-                print(f"round {round_number}: {target.name}: {rate:.0f} req/s", file=sys.stderr)
+        measure(targets, args)
+        # The same server with slow clients holding connections open (issue #17).
+        trickled = [
+            Target(
+                f"/health/live, {TRICKLING_CONNECTIONS} trickling connections open",
+                cached + "/health/live",
+                "trickling",
+            ),
+            Target(
+                f"chapter, cached, {TRICKLING_CONNECTIONS} trickling connections open",
+                cached + chapter_path,
+                "trickling",
+            ),
+        ]
+        seconds_needed = args.rounds * len(trickled) * (args.seconds + 2) + 30
+        with trickling_connections(
+            "127.0.0.1", cached_port, TRICKLING_CONNECTIONS, seconds=seconds_needed
+        ):
+            measure(trickled, args)
+        targets += trickled
     finally:
         for server in servers:
             server.terminate()
@@ -329,8 +385,12 @@ def main() -> int:
             "the content version in a file (one machine, no REDIS_URL); «uncached» with the page "
             "cache off (what the first reader after an edit gets)",
             f"- Targets: cached pages ≥ {TARGETS['cached']}x the static file, uncached ≥ "
-            f"{TARGETS['uncached']}x, p99 ≤ {P99_LIMIT_MS:.0f} ms at {args.connections} "
-            "connections, search p95 ≤ 25 ms",
+            f"{TARGETS['uncached']}x, search ≥ {TARGETS['search']}x, p99 ≤ "
+            f"{P99_LIMIT_MS:.0f} ms at {args.connections} connections, search p95 ≤ 25 ms "
+            "in-process; with "
+            f"{TRICKLING_CONNECTIONS} trickling connections open, /health/live and a cached page "
+            f"p99 ≤ {P99_LIMIT_MS:.0f} ms. The staff page is logged in with a verified second "
+            "factor (bench/staff_session.py)",
             "",
             *rows,
             "",

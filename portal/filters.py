@@ -43,19 +43,40 @@ class ExampleFilter:
         return bool(self.step or self.theme)
 
 
-def filter_examples(shown: QuerySet[ExampleCase], params, *, drafts: bool = False) -> ExampleFilter:
+@dataclass(frozen=True)
+class Choices:
+    """What the filters choose among: read once per content version for readers (the view keeps
+    it, see portal.reading), filtered per request in memory."""
+
+    steps: list[ProcessStep]
+    themes: list[Theme]
+    examples: list[ExampleCase]  # with their shown steps and themes prefetched
+
+
+def choices(shown: QuerySet[ExampleCase], *, drafts: bool = False) -> Choices:
     """Five queries whatever the filters: the steps, the themes, and the shown examples with
-    their steps and themes. Counting happens here, over that one list. An example's draft step
-    is neither shown on it nor counted (a staff preview, `drafts`, shows it on the example); the
-    options are the published steps and the themes."""
-    steps = list(visible(ProcessStep))
-    themes = list(visible(Theme))
+    their steps and themes. An example's draft step is neither shown on it nor counted (a staff
+    preview, `drafts`, shows it on the example); the options are the published steps and the
+    themes."""
+    return Choices(
+        steps=list(visible(ProcessStep)),
+        themes=list(visible(Theme)),
+        examples=list(with_relations(shown, "steps", "themes", drafts=drafts)),
+    )
+
+
+def filter_examples(shown: QuerySet[ExampleCase], params, *, drafts: bool = False) -> ExampleFilter:
+    return choose(choices(shown, drafts=drafts), params)
+
+
+def choose(among: Choices, params) -> ExampleFilter:
+    """The examples `params` ask for, with the counts: no queries, over `among`."""
+    steps, themes, examples = among.steps, among.themes, among.examples
     step_slug = _known(params.get("steg"), steps)
     theme_slug = _known(params.get("tema"), themes)
     params_known = (step_slug or None) == params.get("steg") and (theme_slug or None) == params.get(
         "tema"
     )
-    examples = list(with_relations(shown, "steps", "themes", drafts=drafts))
     slugs = {
         example.pk: (
             {s.slug for s in example.steps.all()},

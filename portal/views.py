@@ -9,10 +9,9 @@ from django.utils.translation import get_language, gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from portal import markdown, pdf, tasks
+from portal import filters, markdown, pdf, reading, tasks
 from portal.cache import dont_store, public_page
 from portal.editions import preview
-from portal.filters import filter_examples
 from portal.models import (
     SHORT_VERSION_SLUG,
     Chapter,
@@ -25,7 +24,7 @@ from portal.models import (
 )
 from portal.navigation import ReadingOrder, reading_order
 from portal.publishing import visible, with_relations
-from portal.search import KINDS_BY_PARAM
+from portal.search import KINDS_BY_PARAM, clean_query
 from portal.search import search as run_search
 from portal.staff import is_verified_staff
 from portal.workbooks import build as workbooks
@@ -95,9 +94,25 @@ def chapter_list(request):
     )
 
 
-@public_page
-@shows_removals
-def chapter_detail(request, slug):
+def _for_readers(request, name: str, slug: str, build):
+    """What a reading view reads: for readers kept per content version (portal.reading), for
+    staff (drafts, pending editions) read afresh on every request."""
+    if _previews_drafts(request):
+        return build()
+    return reading.remembered(request, name, slug, build=build)
+
+
+def _reading_page(request, template: str, name: str, slug: str, build) -> HttpResponse:
+    """A reading page whose main content depends on the published content alone: for readers
+    the data and the rendered content block are kept per content version (base.html's
+    reader_fragment), the rest of the page (navigation, language links) rendered per request."""
+    context = _for_readers(request, name, slug, build)
+    if not _previews_drafts(request):
+        context = {**context, "reader_fragment": (template, slug)}
+    return render(request, template, context)
+
+
+def _chapter_context(request, slug) -> dict:
     drafts = _previews_drafts(request)
     chapter = _one(request, with_relations(Chapter.objects.all(), "steps", drafts=drafts), slug)
     order = reading_order(drafts=drafts)
@@ -105,23 +120,33 @@ def chapter_detail(request, slug):
     # Through the chapter's shown steps only: a draft step links no example to the chapter.
     steps = list(chapter.steps.all())
     related_examples = (
-        visible(ExampleCase, drafts=drafts)
-        .filter(steps__in=steps)
-        .distinct()
-        .order_by("title")[:RELATED_EXAMPLES]
+        list(
+            visible(ExampleCase, drafts=drafts)
+            .filter(steps__in=steps)
+            .distinct()
+            .order_by("title")[:RELATED_EXAMPLES]
+        )
         if steps
         else []
     )
-    return render(
+    return {
+        "chapter": chapter,
+        "steps": steps,
+        "related_examples": related_examples,
+        "previous": previous,
+        "next": following,
+    }
+
+
+@public_page
+@shows_removals
+def chapter_detail(request, slug):
+    return _reading_page(
         request,
         "portal/chapter_detail.html",
-        {
-            "chapter": chapter,
-            "steps": steps,
-            "related_examples": related_examples,
-            "previous": previous,
-            "next": following,
-        },
+        "chapter",
+        slug,
+        lambda: _chapter_context(request, slug),
     )
 
 
@@ -141,27 +166,29 @@ def _step_in_sequence(request, slug):
     return step, steps, entry
 
 
-@public_page
-@shows_removals
-def step_detail(request, slug):
+def _step_context(request, slug) -> dict:
     drafts = _previews_drafts(request)
     step, steps, entry = _step_in_sequence(request, slug)
     previous, following = ReadingOrder.around(steps, slug)
-    return render(
-        request,
-        "portal/step_detail.html",
-        {
-            "step": step,
-            "steps": steps,
-            "previous": previous,
-            "next": following,
-            "position": entry.number,
-            "total": len(steps),
-            "examples": visible(ExampleCase, drafts=drafts).filter(steps=step),
-            "chapters": visible(Chapter, drafts=drafts)
-            .filter(steps=step)
-            .only("slug", "title", "status"),
-        },
+    return {
+        "step": step,
+        "steps": steps,
+        "previous": previous,
+        "next": following,
+        "position": entry.number,
+        "total": len(steps),
+        "examples": list(visible(ExampleCase, drafts=drafts).filter(steps=step)),
+        "chapters": list(
+            visible(Chapter, drafts=drafts).filter(steps=step).only("slug", "title", "status")
+        ),
+    }
+
+
+@public_page
+@shows_removals
+def step_detail(request, slug):
+    return _reading_page(
+        request, "portal/step_detail.html", "step", slug, lambda: _step_context(request, slug)
     )
 
 
@@ -278,19 +305,30 @@ def short_version_pdf(request):
 
 @public_page(vary=("steg", "tema"))
 def example_list(request):
-    chosen = filter_examples(
-        _shown(request, ExampleCase.objects), request.GET, drafts=_previews_drafts(request)
+    drafts = _previews_drafts(request)
+    among = _for_readers(
+        request,
+        "example-choices",
+        "",
+        lambda: filters.choices(_shown(request, ExampleCase.objects), drafts=drafts),
     )
-    response = render(request, "portal/example_list.html", {"filter": chosen})
+    chosen = filters.choose(among, request.GET)
+    context = {"filter": chosen}
+    if not drafts and chosen.params_known:  # one fragment per real step and theme, no more
+        step, theme = chosen.step, chosen.theme
+        context["reader_fragment"] = (
+            "portal/example_list.html",
+            step.slug if step else "",
+            theme.slug if theme else "",
+        )
+    response = render(request, "portal/example_list.html", context)
     # An unknown step or theme is answered (as the unfiltered list) but not stored: made-up
     # values must not each fill a cache entry.
     return response if chosen.params_known else dont_store(response)
 
 
-@public_page
-@shows_removals
-def example_detail(request, slug):
-    example = _one(
+def _example(request, slug):
+    return _one(
         request,
         with_relations(
             ExampleCase.objects.all(),
@@ -301,7 +339,18 @@ def example_detail(request, slug):
         ),
         slug,
     )
-    return render(request, "portal/example_detail.html", {"example": example})
+
+
+@public_page
+@shows_removals
+def example_detail(request, slug):
+    return _reading_page(
+        request,
+        "portal/example_detail.html",
+        "example",
+        slug,
+        lambda: {"example": _example(request, slug)},
+    )
 
 
 @public_page
@@ -330,8 +379,24 @@ def search(request):
     except ValueError:
         page = 1
     kind = KINDS_BY_PARAM.get(request.GET.get("type", ""))
-    results = run_search(
-        request.GET.get("q"), page=min(max(page, 1), 1000), kind=kind.key if kind else None
+    query, page, kind = request.GET.get("q"), min(max(page, 1), 1000), kind.key if kind else None
+
+    def results_now():
+        return run_search(query, page=page, kind=kind)
+
+    # Results are of published text only, the same for every reader until the next publish.
+    results = (
+        results_now()
+        if _previews_drafts(request)
+        else reading.remembered(
+            request,
+            "search",
+            clean_query(query),
+            page,
+            kind,
+            build=results_now,
+            shelf=reading.SEARCHES,
+        )
     )
     return render(request, "portal/search.html", {"results": results})
 

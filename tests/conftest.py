@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from portal import cache as page_cache
+from portal import reading
 
 # The workspace's fixtures (two counties, their members, ministry staff).
 pytest_plugins = ["tests.workspace_helpers"]
@@ -139,6 +140,7 @@ def test_settings(settings, tmp_path):
     settings.CONTENT_VERSION_FILE = tmp_path / "content-version"
     cache.clear()
     page_cache.clear_local()
+    reading.clear_local()
 
 
 @pytest.fixture(autouse=True)

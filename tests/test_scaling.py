@@ -48,6 +48,15 @@ def csrf_token(html):
 
 @pytest.fixture
 def two_instances(content_dir, settings):
+    yield from _two_instances(content_dir, settings)
+
+
+@pytest.fixture
+def two_instances_without_page_cache(content_dir, settings):
+    yield from _two_instances(content_dir, settings, PAGE_CACHE_ENABLED="0")
+
+
+def _two_instances(content_dir, settings, **extra):
     import_content(content_dir)
     # The servers verify passwords with the production hashers, not the tests' fast one.
     settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
@@ -57,20 +66,15 @@ def two_instances(content_dir, settings):
         "CACHE_KEY_PREFIX": f"scale-{uuid.uuid4().hex}",
         "STAFF_REQUIRE_2FA": "0",
         "FEEDBACK_RATE_LIMIT": "2/h",
+        **extra,
     }
     with gunicorn(**shared) as first, gunicorn(**shared) as second:
         yield first, second
 
 
-def test_an_edit_published_through_one_instance_shows_on_the_other_at_once(two_instances):
-    first, second = two_instances
-    reader, editor = Browser(), Browser()
-
-    headers, page = reader.get(second + CHAPTER)
-    assert "Hvem veilederen er for." in page
-    headers, _ = reader.get(second + CHAPTER)
-    assert headers["X-Page-Cache"] == "hit", "the second instance serves it from the cache"
-
+def publish_new_lead(editor, first, second, lead):
+    """Log in on the first instance, check the session holds on the second, and publish a new
+    lead for CHAPTER through the first instance's change form, as a publisher does."""
     _, login_page = editor.get(first + "/admin/login/")
     url, _ = editor.post(
         first + "/admin/login/?next=/admin/",
@@ -88,10 +92,22 @@ def test_an_edit_published_through_one_instance_shows_on_the_other_at_once(two_i
     # Publishing through the change form, as a publisher does: the form's own values, a new
     # lead, and the "Publiser nå" button.
     data = form_values(form)
-    data["lead_nb"] = ["Ny ingress publisert gjennom den første instansen."]
+    data["lead_nb"] = [lead]
     data["_publish_now"] = ["Publiser nå"]
     data["csrfmiddlewaretoken"] = [csrf_token(form)]
     editor.post(first + change, data, referer=first + change)
+
+
+def test_an_edit_published_through_one_instance_shows_on_the_other_at_once(two_instances):
+    first, second = two_instances
+    reader, editor = Browser(), Browser()
+
+    headers, page = reader.get(second + CHAPTER)
+    assert "Hvem veilederen er for." in page
+    headers, _ = reader.get(second + CHAPTER)
+    assert headers["X-Page-Cache"] == "hit", "the second instance serves it from the cache"
+
+    publish_new_lead(editor, first, second, "Ny ingress publisert gjennom den første instansen.")
 
     headers, page = reader.get(second + CHAPTER)
     assert "Ny ingress publisert gjennom den første instansen." in page
@@ -110,3 +126,21 @@ def test_the_input_rate_limit_counts_submissions_on_every_instance(two_instances
         statuses.append(status)
     assert statuses == [200, 200, 429], "the limit of 2 an hour is one limit, not one per instance"
     assert Feedback.objects.count() == 2
+
+
+def test_without_the_page_cache_what_readers_were_served_is_new_on_the_other_at_once(
+    two_instances_without_page_cache,
+):
+    # What the reading views keep per content version (portal/reading.py) moves with the
+    # version, like the page cache: both instances have served the page before the publish.
+    first, second = two_instances_without_page_cache
+    reader, editor = Browser(), Browser()
+    for _ in range(3):  # each worker of the second instance may have kept it
+        headers, page = reader.get(second + CHAPTER)
+        assert "Hvem veilederen er for." in page and "X-Page-Cache" not in headers
+
+    publish_new_lead(editor, first, second, "Ny ingress uten sidebuffer.")
+
+    for _ in range(3):
+        _, page = reader.get(second + CHAPTER)
+        assert "Ny ingress uten sidebuffer." in page and "Hvem veilederen er for." not in page

@@ -181,6 +181,16 @@ def test_public_pages_have_a_strict_policy_cached_or_not(client, imported):
         assert response["Referrer-Policy"] == "same-origin"
 
 
+def test_a_changed_policy_is_sent_at_once(client, imported, settings):
+    # The policy of a page without a nonce is built once (portal/csp.py), but never kept past
+    # a change of the setting.
+    assert "report-uri" not in client.get("/veileder/om-veilederen/")["Content-Security-Policy"]
+    settings.SECURE_CSP = {**settings.SECURE_CSP, "report-uri": "/csp-rapport/"}
+    header = client.get("/veileder/om-veilederen/")["Content-Security-Policy"]
+    assert "report-uri /csp-rapport/" in header
+    assert_strict(policy(client.get("/veileder/om-veilederen/")))
+
+
 def test_the_admin_and_its_editor_run_under_the_policy_with_nonces(client, editor, imported):
     from portal.models import Chapter
 

@@ -78,7 +78,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside the page cache, so a cached page gets the policy too. A page that used a nonce is
     # never cached (portal/cache.py), so a nonce is never served twice.
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "portal.csp.ContentSecurityPolicyMiddleware",
     # Also outside the page cache: a page served from the cache must not be frameable either.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Before sessions and auth: a cached page for an anonymous reader costs no further work.

@@ -2,15 +2,17 @@ import functools
 import re
 
 from django import template
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 
-from portal import markdown, translation
+from portal import markdown, reading, translation
 from portal.feedback import sections
 from portal.models import Edition
+from portal.staff import is_verified_staff
 
 register = template.Library()
 
@@ -53,14 +55,19 @@ MAIN_NAVIGATION = (
 def main_navigation(context):
     match = getattr(context.get("request"), "resolver_match", None)
     current = match.url_name if match and match.app_name == "portal" else ""
+    return {"items": _navigation_items(current, get_language(), get_script_prefix())}
+
+
+@functools.lru_cache(maxsize=128)  # per view name and language: a few dozen in all
+def _navigation_items(current: str, language: str, script_prefix: str) -> tuple[dict, ...]:
     items = []
     for label, url_name, views in MAIN_NAVIGATION:
         is_current = current.startswith("feedback") if views is None else current in views
         is_page = is_current and current == url_name.split(":")[1]
         items.append(
-            {"label": label, "url": reverse(url_name), "current": is_current, "page": is_page}
+            {"label": str(label), "url": reverse(url_name), "current": is_current, "page": is_page}
         )
-    return {"items": items}
+    return tuple(items)
 
 
 @register.inclusion_tag("includes/breadcrumbs.html")
@@ -142,10 +149,62 @@ def pdf_links(rendered_html, scope=""):
     return mark_safe(_site_link().sub(anchor, html))  # noqa: S308
 
 
-@register.inclusion_tag("includes/change_notes.html")
-def change_notes(obj):
+def _is_reader(request) -> bool:
+    """Someone who sees what is published, whom portal.reading may serve. Not a request that
+    never passed the middleware (an error page for an unreadable request), nor staff. Without a
+    session cookie nobody is staff, and the session is not read (it may be in a database that is
+    down: the outage page is rendered too)."""
+    if request is None or not hasattr(request, "user"):
+        return False
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return True
+    return not is_verified_staff(request.user)
+
+
+@register.inclusion_tag("includes/change_notes.html", takes_context=True)
+def change_notes(context, obj):
     """Substantial changes, the newest first, as readers are told about them; minor fixes are
-    not shown."""
+    not shown. For readers kept per content version (a publish makes a new one); for staff read
+    afresh."""
     if obj is None or not obj.pk or obj.pk < 0:
         return {"notes": []}
-    return {"notes": list(Edition.objects.for_object(obj).change_notes().exclude(note=""))}
+
+    def notes():
+        return list(Edition.objects.for_object(obj).change_notes().exclude(note=""))
+
+    request = context.get("request")
+    if not _is_reader(request):
+        return {"notes": notes()}
+    return {
+        "notes": reading.remembered(request, "change-notes", obj._meta.label, obj.pk, build=notes)
+    }
+
+
+class ReaderFragmentNode(template.Node):
+    def __init__(self, nodelist, key):
+        self.nodelist, self.key = nodelist, key
+
+    def render(self, context):
+        key = self.key.resolve(context, ignore_failures=True)
+        key = (key,) if isinstance(key, str) else key
+        request = context.get("request")
+        if not key or not _is_reader(request):
+            return self.nodelist.render(context)
+        return reading.remembered(
+            request, "fragment", *key, build=lambda: self.nodelist.render(context)
+        )
+
+
+@register.tag
+def reader_fragment(parser, token):
+    """`{% reader_fragment key %}...{% endreader_fragment %}`: for readers, the inside rendered
+    once per content version and language for each `key` (a tuple the view sets, or a string
+    in the template, only around what depends on nothing but the published content and the
+    language: no form token, nonce, user or query string);
+    with no key, and always for staff, rendered on every request."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("reader_fragment takes one key")
+    nodelist = parser.parse(("endreader_fragment",))
+    parser.delete_first_token()
+    return ReaderFragmentNode(nodelist, parser.compile_filter(bits[1]))
