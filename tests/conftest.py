@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.utils import translation
 
 from portal import cache as page_cache
 from portal import reading
@@ -141,6 +142,8 @@ def test_settings(settings, tmp_path):
     cache.clear()
     page_cache.clear_local()
     reading.clear_local()
+    # A request to /nn/ leaves nynorsk active in the thread; each test starts in bokmål.
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -160,7 +160,7 @@ def _check_formulas(sheet: dict[str, Any], where: str) -> None:
 
 
 def parse_workbook(value: Any) -> dict[str, Any]:
-    if value in (None, ""):
+    if value in (None, "", {}):
         return {}
     raw = _mapping(value, WORKBOOK_KEYS, "workbook")
     workbook: dict[str, Any] = {
