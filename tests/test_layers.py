@@ -23,6 +23,7 @@ LAYERS = [
     },
     {
         "portal.markdown",
+        "portal.reading",
         "portal.diff",
         "portal.history",
         "portal.publishing",

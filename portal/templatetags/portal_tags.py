@@ -1,14 +1,16 @@
+import datetime as dt
 import functools
 import re
 
 from django import template
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 
-from portal import markdown, translation
+from portal import markdown, reading, translation
 from portal.feedback import sections
 from portal.models import Edition
 
@@ -82,6 +84,28 @@ def feedback_url(page, anchor=""):
 def step_list_sections(step):
     """`{% step_list_sections step as list_sections %}`: (section, entries) for the step's lists."""
     return sections.step_list_sections(step)
+
+
+@register.filter
+def machine_time(value) -> str:
+    """The `datetime` attribute of <time>: ISO 8601 to the second, in local time. Django's
+    `date:"c"` keeps microseconds, a six-digit fraction HTML does not accept."""
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.replace(microsecond=0).isoformat()
+    return value.isoformat() if isinstance(value, dt.date) else ""
+
+
+@register.filter
+def excerpt(text, max_chars=160):
+    """A card's teaser: whole sentences up to `max_chars` (see portal.reading.excerpt)."""
+    return reading.excerpt(text or "", int(max_chars))
+
+
+@register.filter
+def reading_minutes(text) -> int:
+    return reading.reading_minutes(text or "")
 
 
 @register.filter
