@@ -3,6 +3,7 @@ from django.urls import path
 from portal import views
 from portal.cache import public_page
 from portal.feedback import draft_views
+from portal.feedback import page_views
 from portal.feedback import views as feedback_views
 from portal.feeds import ChangesFeed
 from portal.workspace import account_views as workspace_accounts
@@ -114,6 +115,8 @@ urlpatterns = [
         workspace_views.report_pdf,
         name="workspace_pdf",
     ),
+    path("nyttig/", page_views.page_rating_view, name="page_rating"),
+    path("nyttig/takk/", page_views.page_rating_thanks, name="page_rating_thanks"),
     # Pages (om, personvern, tilgjengelighet, kortversjon, ...) last: they take any free slug.
     path("<slug:slug>/", views.page_detail, name="page_detail"),
 ]

@@ -319,6 +319,10 @@ FEEDBACK_RATE_LIMIT = env("FEEDBACK_RATE_LIMIT", "10/h")
 # Days after which `purge_feedback` deletes spam and rejected input. /personvern/ says 90, and a
 # deploy check (portal/checks.py) says so when the two differ.
 FEEDBACK_RETENTION_DAYS = int(env("FEEDBACK_RETENTION_DAYS", "90"))
+# "Var denne siden nyttig?" (portal/feedback/page_rating.py): answers per client address and
+# period, and the days a comment is kept before `purge_feedback` blanks it (/personvern/ says 90).
+PAGE_RATING_RATE_LIMIT = env("PAGE_RATING_RATE_LIMIT", "30/h")
+PAGE_RATING_COMMENT_DAYS = int(env("PAGE_RATING_COMMENT_DAYS", "90"))
 # A form whose CSRF check fails gets a Norwegian page that says how to send it again.
 CSRF_FAILURE_VIEW = "portal.errors.csrf_failure"
 

@@ -3,6 +3,7 @@ import functools
 import re
 
 from django import template
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import conditional_escape
@@ -12,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import markdown, reading, translation
 from portal.feedback import sections
-from portal.models import Edition
+from portal.models import Consultation, Edition
+from portal.models.page_rating import COMMENT_MAX_LENGTH
 
 register = template.Library()
 
@@ -74,10 +76,44 @@ def breadcrumbs(*trail):
     return {"links": links, "current": current}
 
 
-@register.simple_tag
-def feedback_url(page, anchor=""):
-    """`{% feedback_url chapter section.anchor %}`: the input form for one section of a page."""
-    return sections.feedback_url(page, anchor)
+# The pages that end with the feedback block, and the context name of the page whose sections a
+# reader may choose (portal/feedback/sections.py).
+PAGE_FEEDBACK_VIEWS = {
+    "home": None,
+    "chapter_list": None,
+    "chapter_detail": "chapter",
+    "guide_whole": None,
+    "step_list": None,
+    "step_detail": "step",
+    "workshop_sheet": None,
+    "example_list": None,
+    "example_detail": None,
+    "glossary": None,
+    "source_list": None,
+    "short_version": None,
+    "page_detail": None,
+}
+
+
+@register.inclusion_tag("includes/page_feedback.html", takes_context=True)
+def page_feedback(context):
+    """One block at the end of a reading page: while a round is open, the way to the input form
+    (naming the page, and a section chosen from a list); else "Var denne siden nyttig?"."""
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    url_name = match.url_name if match and match.app_name == "portal" else None
+    if url_name not in PAGE_FEEDBACK_VIEWS:
+        return {"shown": False}
+    round_open = Consultation.objects.open_now().exists()
+    found = {"shown": True, "round_open": round_open, "path": request.path}
+    page = context.get(PAGE_FEEDBACK_VIEWS[url_name] or "", None)
+    found["form_url"] = reverse("portal:feedback_index")
+    if round_open and page is not None:
+        found["sections"] = sections.page_sections(page)
+        (found["page_param"], found["page_slug"]), *_ = sections.section_params(page).items()
+    found["comment_days"] = settings.PAGE_RATING_COMMENT_DAYS
+    found["comment_max"] = COMMENT_MAX_LENGTH
+    return found
 
 
 @register.simple_tag
