@@ -19,6 +19,8 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("veileder/", views.chapter_list, name="chapter_list"),
+    # Before the chapters: no chapter may take the slug "hele".
+    path("veileder/hele/", views.guide_whole, name="guide_whole"),
     path("veileder/<slug:slug>/", views.chapter_detail, name="chapter_detail"),
     path("steg/", views.step_list, name="step_list"),
     path("steg/<slug:slug>/", views.step_detail, name="step_detail"),

@@ -88,10 +88,38 @@ def home(request):
     )
 
 
+def _numbered_chapters(request) -> list[dict]:
+    """The chapters in the guide's order, numbered from 1 across the parts, with their part."""
+    return [
+        {"number": number, "chapter": chapter, "part": chapter.get_part_display()}
+        for number, chapter in enumerate(_shown(request, Chapter.objects), 1)
+    ]
+
+
 @public_page
 def chapter_list(request):
+    """The table of contents of the whole guide: numbered chapters, their sections, the steps."""
+    chapters = _numbered_chapters(request)
+    for entry in chapters:
+        entry["sections"] = markdown.render(entry["chapter"].body).toc
     return render(
-        request, "portal/chapter_list.html", {"chapters": _shown(request, Chapter.objects)}
+        request,
+        "portal/chapter_list.html",
+        {
+            "chapters": [entry["chapter"] for entry in chapters],
+            "contents": chapters,
+            "steps": _shown(request, ProcessStep.objects),
+        },
+    )
+
+
+@public_page
+def guide_whole(request):
+    """The whole guide on one page, to print or read offline: every chapter, then every step."""
+    return render(
+        request,
+        "portal/guide_whole.html",
+        {"contents": _numbered_chapters(request), "steps": _shown(request, ProcessStep.objects)},
     )
 
 

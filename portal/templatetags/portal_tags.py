@@ -202,6 +202,21 @@ def pdf_links(rendered_html, scope=""):
     return mark_safe(_site_link().sub(anchor, html))  # noqa: S308
 
 
+_HEADING_TAG = re.compile(r"<(/?)h([1-5])\b")
+
+
+@register.filter
+def within_page(rendered_html, scope):
+    """A document shown inside a longer page (the whole guide on one page): its heading anchors
+    get `scope` in front, since "Vanlige fallgruver" recurs across the guide, and its headings
+    go one level down, under the page's own. Works on portal.markdown's sanitised output and
+    only renames heading tags and attribute values, so the result is as safe as the input."""
+    html = conditional_escape(rendered_html)
+    html = _LOCAL_TARGET.sub(lambda m: f'{m.group(1)}{scope}-{m.group(2)}"', html)
+    html = _HEADING_TAG.sub(lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}", html)
+    return mark_safe(html)  # noqa: S308
+
+
 @register.inclusion_tag("includes/change_notes.html")
 def change_notes(obj):
     """Substantial changes, the newest first, as readers are told about them; minor fixes are
