@@ -46,3 +46,22 @@ def word_count(markdown_text: str) -> int:
 def reading_minutes(markdown_text: str) -> int:
     """Whole minutes to read a Markdown text, at least 1 (link targets and markup not counted)."""
     return max(1, math.ceil(word_count(markdown_text) / WORDS_PER_MINUTE))
+
+
+# The Norwegian alphabet: Æ, Ø and Å come after Z.
+ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZÆØÅ"
+_ORDER = {letter: index for index, letter in enumerate(ALPHABET)}
+OTHER = "#"  # a heading for terms that start with a digit or a sign
+
+
+def norwegian_key(text: str) -> tuple:
+    return tuple((_ORDER.get(char, len(ALPHABET) + ord(char)), char) for char in text.upper())
+
+
+def by_first_letter(items, text_of) -> list[tuple[str, list]]:
+    """(letter, items) in Norwegian alphabetical order, for an A–Å jump list."""
+    groups: dict[str, list] = {}
+    for item in sorted(items, key=lambda item: norwegian_key(text_of(item))):
+        first = text_of(item)[:1].upper()
+        groups.setdefault(first if first in _ORDER else OTHER, []).append(item)
+    return sorted(groups.items(), key=lambda group: _ORDER.get(group[0], -1))

@@ -329,7 +329,16 @@ def example_detail(request, slug):
         ),
         slug,
     )
-    return render(request, "portal/example_detail.html", {"example": example})
+    # The neighbours in the order of the list of examples.
+    listed = list(visible(ExampleCase, drafts=_previews_drafts(request)).only("slug", "title"))
+    index = next((i for i, other in enumerate(listed) if other.slug == example.slug), None)
+    previous = listed[index - 1] if index else None
+    following = listed[index + 1] if index is not None and index + 1 < len(listed) else None
+    return render(
+        request,
+        "portal/example_detail.html",
+        {"example": example, "previous": previous, "next": following},
+    )
 
 
 @public_page

@@ -1,14 +1,15 @@
 import datetime as dt
 import functools
 import re
+from urllib.parse import urlsplit
 
 from django import template
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, override
+from django.utils.translation import get_language, gettext, override
 from django.utils.translation import gettext_lazy as _
 
 from portal import markdown, reading, translation
@@ -144,6 +145,30 @@ def reading_minutes(text) -> int:
     return reading.reading_minutes(text or "")
 
 
+@register.simple_tag
+def glossary_letters(terms):
+    """`{% glossary_letters terms as letters %}`: (letters, groups) for the A–Å jump list: every
+    letter with whether it has terms, and (letter, terms) for those that have."""
+    groups = reading.by_first_letter(terms, lambda term: term.term)
+    present = {letter for letter, _ in groups}
+    letters = [(letter, letter in present) for letter in reading.ALPHABET]
+    if reading.OTHER in present:
+        letters.insert(0, (reading.OTHER, True))
+    return {"letters": letters, "groups": groups}
+
+
+@register.filter
+def site_of(url) -> str:
+    """The site a link leads to, as a reader names it: "regjeringen.no"."""
+    host = urlsplit(url or "").hostname or ""
+    return host.removeprefix("www.")
+
+
+@register.filter
+def is_pdf(url) -> bool:
+    return urlsplit(url or "").path.lower().endswith(".pdf")
+
+
 @register.filter
 def latest_update(objects):
     """When the most recently changed of these objects changed: "Sist oppdatert" on lists."""
@@ -215,6 +240,75 @@ def within_page(rendered_html, scope):
     html = _LOCAL_TARGET.sub(lambda m: f'{m.group(1)}{scope}-{m.group(2)}"', html)
     html = _HEADING_TAG.sub(lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}", html)
     return mark_safe(html)  # noqa: S308
+
+
+def _links(rows) -> str:
+    """A list of links for a summary list's value, every label escaped by format_html."""
+    draft = gettext("Utkast")
+    return format_html(
+        '<ul class="link-list">{}</ul>',
+        format_html_join(
+            "",
+            '<li><a href="{}">{}</a>{}</li>',
+            (
+                (
+                    url,
+                    label,
+                    format_html(' <span class="ds-tag" data-color="warning">{}</span>', draft)
+                    if is_draft
+                    else "",
+                )
+                for label, url, is_draft in rows
+            ),
+        ),
+    )
+
+
+@register.inclusion_tag("includes/summary_list.html")
+def example_summary(example):
+    """ "Om eksempelet" as a summary list: its steps, themes and sources, each a link."""
+    list_url = reverse("portal:example_list")
+    items = [
+        (
+            gettext("Steg"),
+            _links(
+                (
+                    gettext("Steg %(number)s: %(name)s")
+                    % {"number": step.order, "name": step.name},
+                    step.get_absolute_url(),
+                    step.status == "draft",
+                )
+                for step in example.steps.all()
+            ),
+        ),
+        (
+            gettext("Tema"),
+            _links(
+                (
+                    gettext("%(theme)s (flere eksempler)") % {"theme": theme.name},
+                    f"{list_url}?tema={theme.slug}",
+                    False,
+                )
+                for theme in example.themes.all()
+            ),
+        ),
+    ]
+    sources = list(example.sources.all())
+    if sources:
+        items.append(
+            (
+                gettext("Kilder"),
+                _links(
+                    (
+                        f"{source.title} ({source.year})" if source.year else source.title,
+                        source.get_absolute_url(),
+                        source.status == "draft",
+                    )
+                    for source in sources
+                ),
+            )
+        )
+    return {"items": items}
 
 
 @register.inclusion_tag("includes/change_notes.html")
