@@ -175,6 +175,10 @@ def step_detail(request, slug):
     drafts = _previews_drafts(request)
     step, steps, entry = _step_in_sequence(request, slug)
     previous, following = ReadingOrder.around(steps, slug)
+    # The steps are a cycle: after the last, the first again, with what was learnt.
+    starts_again = following is None and len(steps) > 1
+    if starts_again:
+        following = steps[0]
     return render(
         request,
         "portal/step_detail.html",
@@ -183,12 +187,13 @@ def step_detail(request, slug):
             "steps": steps,
             "previous": previous,
             "next": following,
+            "starts_again": starts_again,
             "position": entry.number,
             "total": len(steps),
             "examples": visible(ExampleCase, drafts=drafts).filter(steps=step),
             "chapters": visible(Chapter, drafts=drafts)
             .filter(steps=step)
-            .only("slug", "title", "status"),
+            .only("slug", "title", "lead", "status"),
         },
     )
 

@@ -219,8 +219,9 @@ def test_a_step_shows_its_questions_roles_eu_elements_and_examples(client, impor
     assert "Fylkeskommunens roller" in html and "Tilby analyser" in html
     assert "Tilsvarende momenter hos EU" in html and "Analyse (strategiutvikling, 2012)" in html
     assert links(html, "Industriell symbiose") == ["/eksempler/industriell-symbiose/"]
-    assert links(html, "Arbeidsark med spørsmålene") == ["/steg/analyse/arbeidsark/"]
-    assert links(html, "arbeidsark som PDF") == ["/steg/analyse/arbeidsark.pdf"]
+    header = re.search(r'<header class="page-header">.*?</header>', html, re.S).group(0)
+    assert links(header, "Last ned arbeidsark for steg 1 (PDF)") == ["/steg/analyse/arbeidsark.pdf"]
+    assert links(header, "Åpne for utskrift") == ["/steg/analyse/arbeidsark/"]
 
 
 def test_the_feedback_block_of_a_step_offers_each_of_its_sections(client, imported):
