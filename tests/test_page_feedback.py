@@ -24,7 +24,7 @@ def closed(imported):
     )
 
 
-def rate(client, path=STEP, answer="ja", comment="", **headers):
+def rate(client, path=STEP, answer="1", comment="", **headers):
     headers.setdefault("Origin", SITE)
     headers.setdefault("Sec-Fetch-Site", "same-origin")
     return client.post(
@@ -74,7 +74,7 @@ def test_with_no_round_open_the_page_asks_if_it_was_useful_and_stays_cached(clie
 
 
 def test_an_answer_from_the_site_is_stored_and_thanked_for(client, closed):
-    response = rate(client, answer="nei", comment="Mangler et eksempel fra innlandet.")
+    response = rate(client, answer="0", comment="Mangler et eksempel fra innlandet.")
     assert response.status_code == 302
     assert response["Location"].startswith("/nyttig/takk/?")
     rating = PageRating.objects.get()
@@ -108,7 +108,7 @@ def test_a_post_from_another_site_is_refused_and_nothing_is_stored(client, close
     sent = {name: value for name, value in headers.items() if value is not None}
     response = client.post(
         "/nyttig/",
-        {"side": STEP, "svar": "ja", "kommentar": "Fra et annet nettsted"},
+        {"side": STEP, "svar": "1", "kommentar": "Fra et annet nettsted"},
         headers=sent,
     )
     assert response.status_code == 403
@@ -124,11 +124,11 @@ def test_the_origin_of_the_host_itself_is_accepted(client, closed):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"side": "/finnes-ikke/x/y/", "svar": "ja"}, "Vi vet ikke hvilken side"),
-        ({"side": "https://angriper.example/", "svar": "ja"}, "Vi vet ikke hvilken side"),
-        ({"side": "/sok/", "svar": "ja"}, "Vi vet ikke hvilken side"),
+        ({"side": "/finnes-ikke/x/y/", "svar": "1"}, "Vi vet ikke hvilken side"),
+        ({"side": "https://angriper.example/", "svar": "1"}, "Vi vet ikke hvilken side"),
+        ({"side": "/sok/", "svar": "1"}, "Vi vet ikke hvilken side"),
         ({"side": STEP, "svar": "kanskje"}, "Velg «Ja» eller «Nei»"),
-        ({"side": STEP, "svar": "ja", "kommentar": "x" * 1201}, "Kommentaren er for lang"),
+        ({"side": STEP, "svar": "1", "kommentar": "x" * 1201}, "Kommentaren er for lang"),
     ],
 )
 def test_a_bad_answer_gets_a_norwegian_answer_and_keeps_the_text(client, closed, data, message):

@@ -355,7 +355,10 @@ def test_every_glossary_term_has_an_anchor(client, imported):
 def test_sources_are_grouped_by_kind_with_an_anchor_each(client, imported):
     html = client.get("/kilder/").text
     assert re.search(r"<h2[^>]*>Rapport</h2>", html)
-    assert re.search(r'<li id="nifu-2022-7"><a href="https://example.org/nifu.pdf">', html)
+    entry = re.search(r'<li id="nifu-2022-7">(.*?)</li>', html, re.S).group(1)
+    text = re.sub(r"<[^>]+>", "", entry)
+    assert text.startswith("NIFU (2022). Målrettede samfunnsoppdrag i Norge. example.org (PDF)")
+    assert links(entry, "example.org") == ["https://example.org/nifu.pdf"]
 
 
 def test_the_short_version_page_offers_its_pdf(client, imported):

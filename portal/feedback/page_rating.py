@@ -22,7 +22,7 @@ from portal.models.page_rating import COMMENT_MAX_LENGTH
 
 NYNORSK_PREFIX = "/nn/"
 PATH_MAX_LENGTH = 200
-ANSWERS = {"ja": True, "nei": False}
+ANSWERS = {"1": True, "0": False}  # the two buttons: "Ja" and "Nei"
 # The portal's public pages a reader may rate: every url name of the app but the machinery.
 NOT_RATED = {"search", "feedback_receipt", "page_rating", "page_rating_thanks"}
 
