@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (the fixtures are test_reading's, imported by name)
 """The guide as a ministry publication, in real Chromium at 1280 and 375 px (issue 15): the
 header and its menu button, the ways in on the home page, tags inside their cards, and the one
 feedback block per page, with and without JavaScript, checked by axe-core where state changes."""
@@ -98,7 +99,8 @@ def test_every_tag_lies_within_its_card_and_steps_look_unlike_themes(server, bro
             const c = card.getBoundingClientRect();
             return [...card.querySelectorAll('.tags .ds-tag')].filter(tag => {
                 const t = tag.getBoundingClientRect();
-                return t.left < c.left || t.right > c.right + 0.5 || t.scrollWidth > tag.clientWidth + 1;
+                return t.left < c.left || t.right > c.right + 0.5
+                    || tag.scrollWidth > tag.clientWidth + 1;
             }).map(tag => tag.textContent.trim());
         })"""
     )
