@@ -21,7 +21,7 @@ def let_caseworkers_read(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portal', '0014_editions'),
+        ('portal', '0018_step_search_manual'),
     ]
 
     operations = [
