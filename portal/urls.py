@@ -2,8 +2,7 @@ from django.urls import path
 
 from portal import views
 from portal.cache import public_page
-from portal.feedback import draft_views
-from portal.feedback import page_views
+from portal.feedback import draft_views, page_views
 from portal.feedback import views as feedback_views
 from portal.feeds import ChangesFeed
 from portal.workspace import account_views as workspace_accounts

@@ -21,7 +21,7 @@ def let_caseworkers_read(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portal', '0018_step_search_manual'),
+        ('portal', '0019_feedback_drafts'),
     ]
 
     operations = [
