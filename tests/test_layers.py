@@ -23,7 +23,7 @@ LAYERS = [
     },
     {
         "portal.markdown",
-        "portal.reading",
+        "portal.text",
         "portal.diff",
         "portal.history",
         "portal.publishing",

@@ -3,8 +3,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from portal.reading import excerpt, reading_minutes, word_count
 from portal.templatetags.portal_tags import machine_time
+from portal.text import excerpt, reading_minutes, word_count
 
 LEAD = (
     "Smart spesialisering er en metode for å finne regionens styrker. "

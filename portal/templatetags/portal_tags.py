@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext, override
 from django.utils.translation import gettext_lazy as _
 
-from portal import markdown, reading, translation
+from portal import markdown, text, translation
 from portal.feedback import sections
 from portal.models import Consultation, Edition
 from portal.models.page_rating import COMMENT_MAX_LENGTH
@@ -135,25 +135,25 @@ def machine_time(value) -> str:
 
 
 @register.filter
-def excerpt(text, max_chars=160):
-    """A card's teaser: whole sentences up to `max_chars` (see portal.reading.excerpt)."""
-    return reading.excerpt(text or "", int(max_chars))
+def excerpt(value, max_chars=160):
+    """A card's teaser: whole sentences up to `max_chars` (see portal.text.excerpt)."""
+    return text.excerpt(value or "", int(max_chars))
 
 
 @register.filter
-def reading_minutes(text) -> int:
-    return reading.reading_minutes(text or "")
+def reading_minutes(value) -> int:
+    return text.reading_minutes(value or "")
 
 
 @register.simple_tag
 def glossary_letters(terms):
     """`{% glossary_letters terms as letters %}`: (letters, groups) for the A–Å jump list: every
     letter with whether it has terms, and (letter, terms) for those that have."""
-    groups = reading.by_first_letter(terms, lambda term: term.term)
+    groups = text.by_first_letter(terms, lambda term: term.term)
     present = {letter for letter, _ in groups}
-    letters = [(letter, letter in present) for letter in reading.ALPHABET]
-    if reading.OTHER in present:
-        letters.insert(0, (reading.OTHER, True))
+    letters = [(letter, letter in present) for letter in text.ALPHABET]
+    if text.OTHER in present:
+        letters.insert(0, (text.OTHER, True))
     return {"letters": letters, "groups": groups}
 
 
