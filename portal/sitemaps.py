@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from portal.models import ProcessStep
 from portal.publishing import PAGE_MODELS
 
 
@@ -24,6 +25,10 @@ class StaticSitemap(SiteSitemap):
             "portal:example_list",
             "portal:glossary",
             "portal:source_list",
+            "portal:guide_whole",
+            "portal:feedback_index",
+            "portal:guide_pdf",
+            "portal:short_version_pdf",
         ]
 
     def location(self, item):
@@ -41,7 +46,26 @@ class ContentSitemap(SiteSitemap):
         return obj.updated_at
 
 
+class WorkshopSheetSitemap(SiteSitemap):
+    """Each step's workshop sheet, as a page to print and as a PDF."""
+
+    def items(self):
+        return [
+            (step, url_name)
+            for step in ProcessStep.objects.published()
+            for url_name in ("portal:workshop_sheet", "portal:workshop_sheet_pdf")
+        ]
+
+    def location(self, item):
+        step, url_name = item
+        return reverse(url_name, args=[step.slug])
+
+    def lastmod(self, item):
+        return item[0].updated_at
+
+
 SITEMAPS = {
     "sider": StaticSitemap,
+    "arbeidsark": WorkshopSheetSitemap,
     **{model._meta.model_name: ContentSitemap(model) for model in PAGE_MODELS},
 }

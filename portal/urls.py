@@ -2,7 +2,7 @@ from django.urls import path
 
 from portal import views
 from portal.cache import public_page
-from portal.feedback import draft_views
+from portal.feedback import draft_views, page_views
 from portal.feedback import views as feedback_views
 from portal.feeds import ChangesFeed
 from portal.workspace import account_views as workspace_accounts
@@ -18,6 +18,8 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("veileder/", views.chapter_list, name="chapter_list"),
+    # Before the chapters: no chapter may take the slug "hele".
+    path("veileder/hele/", views.guide_whole, name="guide_whole"),
     path("veileder/<slug:slug>/", views.chapter_detail, name="chapter_detail"),
     path("steg/", views.step_list, name="step_list"),
     path("steg/<slug:slug>/", views.step_detail, name="step_detail"),
@@ -114,6 +116,8 @@ urlpatterns = [
         workspace_views.report_pdf,
         name="workspace_pdf",
     ),
+    path("nyttig/", page_views.page_rating_view, name="page_rating"),
+    path("nyttig/takk/", page_views.page_rating_thanks, name="page_rating_thanks"),
     # Pages (om, personvern, tilgjengelighet, kortversjon, ...) last: they take any free slug.
     path("<slug:slug>/", views.page_detail, name="page_detail"),
 ]

@@ -87,10 +87,38 @@ def home(request):
     )
 
 
+def _numbered_chapters(request) -> list[dict]:
+    """The chapters in the guide's order, numbered from 1 across the parts, with their part."""
+    return [
+        {"number": number, "chapter": chapter, "part": chapter.get_part_display()}
+        for number, chapter in enumerate(_shown(request, Chapter.objects), 1)
+    ]
+
+
 @public_page
 def chapter_list(request):
+    """The table of contents of the whole guide: numbered chapters, their sections, the steps."""
+    chapters = _numbered_chapters(request)
+    for entry in chapters:
+        entry["sections"] = markdown.render(entry["chapter"].body).toc
     return render(
-        request, "portal/chapter_list.html", {"chapters": _shown(request, Chapter.objects)}
+        request,
+        "portal/chapter_list.html",
+        {
+            "chapters": [entry["chapter"] for entry in chapters],
+            "contents": chapters,
+            "steps": _shown(request, ProcessStep.objects),
+        },
+    )
+
+
+@public_page
+def guide_whole(request):
+    """The whole guide on one page, to print or read offline: every chapter, then every step."""
+    return render(
+        request,
+        "portal/guide_whole.html",
+        {"contents": _numbered_chapters(request), "steps": _shown(request, ProcessStep.objects)},
     )
 
 
@@ -170,16 +198,23 @@ def _step_context(request, slug) -> dict:
     drafts = _previews_drafts(request)
     step, steps, entry = _step_in_sequence(request, slug)
     previous, following = ReadingOrder.around(steps, slug)
+    # The steps are a cycle: after the last, the first again, with what was learnt.
+    starts_again = following is None and len(steps) > 1
+    if starts_again:
+        following = steps[0]
     return {
         "step": step,
         "steps": steps,
         "previous": previous,
         "next": following,
+        "starts_again": starts_again,
         "position": entry.number,
         "total": len(steps),
         "examples": list(visible(ExampleCase, drafts=drafts).filter(steps=step)),
         "chapters": list(
-            visible(Chapter, drafts=drafts).filter(steps=step).only("slug", "title", "status")
+            visible(Chapter, drafts=drafts)
+            .filter(steps=step)
+            .only("slug", "title", "lead", "status")
         ),
     }
 
@@ -341,6 +376,16 @@ def _example(request, slug):
     )
 
 
+def _example_context(request, slug) -> dict:
+    example = _example(request, slug)
+    # The neighbours in the order of the list of examples.
+    listed = list(visible(ExampleCase, drafts=_previews_drafts(request)).only("slug", "title"))
+    index = next((i for i, other in enumerate(listed) if other.slug == example.slug), None)
+    previous = listed[index - 1] if index else None
+    following = listed[index + 1] if index is not None and index + 1 < len(listed) else None
+    return {"example": example, "previous": previous, "next": following}
+
+
 @public_page
 @shows_removals
 def example_detail(request, slug):
@@ -349,7 +394,7 @@ def example_detail(request, slug):
         "portal/example_detail.html",
         "example",
         slug,
-        lambda: {"example": _example(request, slug)},
+        lambda: _example_context(request, slug),
     )
 
 

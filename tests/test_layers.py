@@ -24,6 +24,7 @@ LAYERS = [
     },
     {
         "portal.markdown",
+        "portal.text",
         "portal.diff",
         "portal.history",
         "portal.publishing",

@@ -2,7 +2,7 @@
 example filters, the per-section input links, and the error pages."""
 
 import re
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 from django.test import RequestFactory
@@ -131,16 +131,20 @@ def test_a_chapter_has_a_contents_list_from_its_headings_and_every_heading_is_a_
         )
 
 
-def test_every_section_of_a_chapter_has_its_own_input_link(client, imported):
+def section_choices(html: str) -> list[tuple[str, str]]:
+    """(anchor, title) offered in the feedback block's list of the page's sections."""
+    block = re.search(r'<select[^>]* name="del">(.*?)</select>', html, re.S).group(1)
+    return re.findall(r'<option value="([^"]+)">([^<]+)</option>', block)
+
+
+def test_the_feedback_block_of_a_chapter_offers_each_of_its_sections(client, imported):
     html = client.get(CHAPTER).text
-    targets = links(html, "Gi innspill til denne delen")
-    assert len(targets) == 2, "one per ## section"
-    for href, anchor in zip(targets, ["økonomi-og-æøå", "neste-del"], strict=True):
-        parts = urlsplit(href)
-        assert parts.path == "/innspill/"
-        assert parse_qs(parts.query) == {"kapittel": ["om-veilederen"], "del": [anchor]}
-    # Screen reader users hear which section each link is about.
-    assert 'Gi innspill til denne delen<span class="ds-sr-only">: Økonomi og æøå</span>' in html
+    assert section_choices(html) == [
+        ("økonomi-og-æøå", "Økonomi og æøå"),
+        ("neste-del", "Neste del"),
+    ]
+    assert '<input type="hidden" name="kapittel" value="om-veilederen">' in html
+    assert "Gi innspill til denne delen" not in html, "one block per page, not a link per section"
 
 
 def test_chapters_link_to_the_previous_and_next_published_chapter(client, imported):
@@ -215,17 +219,15 @@ def test_a_step_shows_its_questions_roles_eu_elements_and_examples(client, impor
     assert "Fylkeskommunens roller" in html and "Tilby analyser" in html
     assert "Tilsvarende momenter hos EU" in html and "Analyse (strategiutvikling, 2012)" in html
     assert links(html, "Industriell symbiose") == ["/eksempler/industriell-symbiose/"]
-    assert links(html, "Arbeidsark med spørsmålene") == ["/steg/analyse/arbeidsark/"]
-    assert links(html, "arbeidsark som PDF") == ["/steg/analyse/arbeidsark.pdf"]
+    header = re.search(r'<header class="page-header">.*?</header>', html, re.S).group(0)
+    assert links(header, "Last ned arbeidsark for steg 1 (PDF)") == ["/steg/analyse/arbeidsark.pdf"]
+    assert links(header, "Åpne for utskrift") == ["/steg/analyse/arbeidsark/"]
 
 
-def test_every_section_of_a_step_has_its_own_input_link(client, imported):
+def test_the_feedback_block_of_a_step_offers_each_of_its_sections(client, imported):
     html = client.get("/steg/analyse/").text
-    targets = [urlsplit(href) for href in links(html, "Gi innspill til denne delen")]
-    assert {t.path for t in targets} == {"/innspill/"}
-    sections = [parse_qs(t.query) for t in targets]
-    assert all(s["steg"] == ["analyse"] for s in sections)
-    anchors = [s["del"][0] for s in sections]
+    assert '<input type="hidden" name="steg" value="analyse">' in html
+    anchors = [anchor for anchor, _title in section_choices(html)]
     assert anchors == [
         "hva-steget-handler-om",
         "spørsmål-å-diskutere",
@@ -233,7 +235,7 @@ def test_every_section_of_a_step_has_its_own_input_link(client, imported):
         "momenter-hos-eu",
     ]
     for anchor in anchors:
-        assert f'id="{anchor}"' in html, "each link names a heading on the page"
+        assert f'id="{anchor}"' in html, "each choice names a heading on the page"
 
 
 def test_the_workshop_sheet_has_every_question_with_room_to_write(client, imported):
@@ -353,7 +355,10 @@ def test_every_glossary_term_has_an_anchor(client, imported):
 def test_sources_are_grouped_by_kind_with_an_anchor_each(client, imported):
     html = client.get("/kilder/").text
     assert re.search(r"<h2[^>]*>Rapport</h2>", html)
-    assert re.search(r'<li id="nifu-2022-7"><a href="https://example.org/nifu.pdf">', html)
+    entry = re.search(r'<li id="nifu-2022-7">(.*?)</li>', html, re.S).group(1)
+    text = re.sub(r"<[^>]+>", "", entry)
+    assert text.startswith("NIFU (2022). Målrettede samfunnsoppdrag i Norge. example.org (PDF)")
+    assert links(entry, "example.org") == ["https://example.org/nifu.pdf"]
 
 
 def test_the_short_version_page_offers_its_pdf(client, imported):
@@ -400,6 +405,6 @@ def test_the_server_error_page_needs_no_database(rf: RequestFactory):
 
 def test_a_heading_anchor_in_a_link_round_trips(client, imported):
     """The del parameter decodes back to the heading's id, æøå included."""
-    href = links(client.get(CHAPTER).text, "Gi innspill til denne delen")[0]
-    anchor = parse_qs(urlsplit(href).query)["del"][0]
-    assert f'id="{unquote(anchor)}"' in client.get(CHAPTER).text
+    anchor = section_choices(client.get(CHAPTER).text)[0][0]
+    form = client.get("/innspill/", {"kapittel": "om-veilederen", "del": anchor}).text
+    assert "«Økonomi og æøå»" in form

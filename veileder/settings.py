@@ -335,6 +335,10 @@ ATTACHMENT_SANITISE_TIMEOUT = float(env("ATTACHMENT_SANITISE_TIMEOUT", "60"))
 # ClamAV: the path of clamd's Unix socket; unset, files are not scanned for viruses.
 CLAMD_SOCKET = env("CLAMD_SOCKET", "")
 CLAMD_TIMEOUT = float(env("CLAMD_TIMEOUT", "30"))
+# "Var denne siden nyttig?" (portal/feedback/page_rating.py): answers per client address and
+# period, and the days a comment is kept before `purge_feedback` blanks it (/personvern/ says 90).
+PAGE_RATING_RATE_LIMIT = env("PAGE_RATING_RATE_LIMIT", "30/h")
+PAGE_RATING_COMMENT_DAYS = int(env("PAGE_RATING_COMMENT_DAYS", "90"))
 # A form whose CSRF check fails gets a Norwegian page that says how to send it again.
 CSRF_FAILURE_VIEW = "portal.errors.csrf_failure"
 

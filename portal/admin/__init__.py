@@ -10,6 +10,7 @@ from portal.admin import (  # noqa: F401
     editions,
     feedback,
     guide_changes,
+    page_ratings,
     tasks,
     workspace,
 )

@@ -1,7 +1,8 @@
 """Which section of the guide a piece of input is about, from ?kapittel= or ?steg= and &del=.
 
-The reading pages link each section to the form with these parameters, built by
-`section_params` (through the `feedback_url` template tag); `resolve_section` reads them back. The
+The block at the end of a chapter or step page (templates/includes/page_feedback.html) sends
+these parameters to the form, with the section chosen from `page_sections`; `resolve_section`
+reads them back. The
 section's title is looked up in the published page (its rendered Markdown's table of contents, or
 the step page's list sections below), never taken from the request.
 """
@@ -9,9 +10,7 @@ the step page's list sections below), never taken from the request.
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
-from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -33,10 +32,6 @@ def section_params(page: Chapter | ProcessStep, anchor: str = "") -> dict[str, s
     if anchor:
         params[ANCHOR_PARAM] = anchor
     return params
-
-
-def feedback_url(page: Chapter | ProcessStep, anchor: str = "") -> str:
-    return f"{reverse('portal:feedback_index')}?{urlencode(section_params(page, anchor))}"
 
 
 @dataclass(frozen=True)
@@ -94,6 +89,15 @@ def step_list_sections(step: ProcessStep) -> list[tuple[ListSection, list[str]]]
     """The list sections this step shows, with their entries: those whose list is not empty."""
     filled = ((section, getattr(step, section.entries)) for section in STEP_LIST_SECTIONS)
     return [(section, entries) for section, entries in filled if entries]
+
+
+def page_sections(page: Chapter | ProcessStep) -> list[tuple[str, str]]:
+    """(anchor, title) of the page's main sections, in reading order: the choices offered when a
+    reader gives input on a page."""
+    found = [(entry.anchor, entry.title) for entry in render(page.body).toc]
+    if isinstance(page, ProcessStep):
+        found += [(section.anchor, str(section.title)) for section, _ in step_list_sections(page)]
+    return found
 
 
 def _heading_title(page: Chapter | ProcessStep, anchor: str) -> str:

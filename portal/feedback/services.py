@@ -237,15 +237,18 @@ class RateDecision:
     retry_after: int = 0
 
 
-def check_rate_limit(request, *, scope: str = "feedback") -> RateDecision:
-    """Count this submission against the client's allowance for the current window.
+def check_rate_limit(
+    request, *, scope: str = "feedback", setting: str = "FEEDBACK_RATE_LIMIT"
+) -> RateDecision:
+    """Count this submission against the client's allowance for the current window, at the
+    rate named by `setting` (each scope counts on its own).
 
     A fixed window counted in PostgreSQL (portal/feedback/ratelimit.py), so every worker and
     every instance counts together, with or without Redis. The address is kept only as a keyed
     hash, and only for the window (see /personvern/). If the count cannot be made the
     submission is let through: losing input is worse than a burst of spam.
     """
-    rate = parse_rate(settings.FEEDBACK_RATE_LIMIT)
+    rate = parse_rate(getattr(settings, setting))
     if rate is None:
         return RateDecision(allowed=True)
     limit, period = rate

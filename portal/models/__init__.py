@@ -16,6 +16,7 @@ from portal.models.content import (
 from portal.models.drafts import FeedbackDraft
 from portal.models.editions import Edition, Removal
 from portal.models.feedback import Feedback, FeedbackAnswer, GuideChange
+from portal.models.page_rating import PageRating
 from portal.models.ratelimit import RateCounter
 from portal.models.tasks import FailedTask, WorkerHeartbeat
 from portal.models.workspace import (
@@ -49,6 +50,7 @@ __all__ = [
     "Membership",
     "NextAction",
     "Page",
+    "PageRating",
     "ProcessStep",
     "RateCounter",
     "Removal",

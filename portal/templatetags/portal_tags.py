@@ -1,17 +1,21 @@
+import datetime as dt
 import functools
 import re
+from urllib.parse import urlsplit
 
 from django import template
 from django.conf import settings
 from django.urls import get_script_prefix, reverse
-from django.utils.html import conditional_escape
+from django.utils import timezone
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, override
+from django.utils.translation import get_language, gettext, override
 from django.utils.translation import gettext_lazy as _
 
-from portal import markdown, reading, translation
+from portal import markdown, reading, text, translation
 from portal.feedback import sections
-from portal.models import Edition
+from portal.models import Consultation, Edition
+from portal.models.page_rating import COMMENT_MAX_LENGTH
 from portal.staff import is_verified_staff
 
 register = template.Library()
@@ -79,16 +83,96 @@ def breadcrumbs(*trail):
     return {"links": links, "current": current}
 
 
-@register.simple_tag
-def feedback_url(page, anchor=""):
-    """`{% feedback_url chapter section.anchor %}`: the input form for one section of a page."""
-    return sections.feedback_url(page, anchor)
+# The pages that end with the feedback block, and the context name of the page whose sections a
+# reader may choose (portal/feedback/sections.py).
+PAGE_FEEDBACK_VIEWS = {
+    "home": None,
+    "chapter_list": None,
+    "chapter_detail": "chapter",
+    "guide_whole": None,
+    "step_list": None,
+    "step_detail": "step",
+    "workshop_sheet": None,
+    "example_list": None,
+    "example_detail": None,
+    "glossary": None,
+    "source_list": None,
+    "short_version": None,
+    "page_detail": None,
+}
+
+
+@register.inclusion_tag("includes/page_feedback.html", takes_context=True)
+def page_feedback(context):
+    """One block at the end of a reading page: while a round is open, the way to the input form
+    (naming the page, and a section chosen from a list); else "Var denne siden nyttig?"."""
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    url_name = match.url_name if match and match.app_name == "portal" else None
+    if url_name not in PAGE_FEEDBACK_VIEWS:
+        return {"shown": False}
+    round_open = Consultation.objects.open_now().exists()
+    found = {"shown": True, "round_open": round_open, "path": request.path}
+    page = context.get(PAGE_FEEDBACK_VIEWS[url_name] or "", None)
+    found["form_url"] = reverse("portal:feedback_index")
+    if round_open and page is not None:
+        found["sections"] = sections.page_sections(page)
+        (found["page_param"], found["page_slug"]), *_ = sections.section_params(page).items()
+    found["comment_days"] = settings.PAGE_RATING_COMMENT_DAYS
+    found["comment_max"] = COMMENT_MAX_LENGTH
+    return found
 
 
 @register.simple_tag
 def step_list_sections(step):
     """`{% step_list_sections step as list_sections %}`: (section, entries) for the step's lists."""
     return sections.step_list_sections(step)
+
+
+@register.filter
+def machine_time(value) -> str:
+    """The `datetime` attribute of <time>: ISO 8601 to the second, in local time. Django's
+    `date:"c"` keeps microseconds, a six-digit fraction HTML does not accept."""
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.replace(microsecond=0).isoformat()
+    return value.isoformat() if isinstance(value, dt.date) else ""
+
+
+@register.filter
+def excerpt(value, max_chars=160):
+    """A card's teaser: whole sentences up to `max_chars` (see portal.text.excerpt)."""
+    return text.excerpt(value or "", int(max_chars))
+
+
+@register.filter
+def reading_minutes(value) -> int:
+    return text.reading_minutes(value or "")
+
+
+@register.simple_tag
+def glossary_letters(terms):
+    """`{% glossary_letters terms as letters %}`: (letters, groups) for the A–Å jump list: every
+    letter with whether it has terms, and (letter, terms) for those that have."""
+    groups = text.by_first_letter(terms, lambda term: term.term)
+    present = {letter for letter, _ in groups}
+    letters = [(letter, letter in present) for letter in text.ALPHABET]
+    if text.OTHER in present:
+        letters.insert(0, (text.OTHER, True))
+    return {"letters": letters, "groups": groups}
+
+
+@register.filter
+def site_of(url) -> str:
+    """The site a link leads to, as a reader names it: "regjeringen.no"."""
+    host = urlsplit(url or "").hostname or ""
+    return host.removeprefix("www.")
+
+
+@register.filter
+def is_pdf(url) -> bool:
+    return urlsplit(url or "").path.lower().endswith(".pdf")
 
 
 @register.filter
@@ -147,6 +231,90 @@ def pdf_links(rendered_html, scope=""):
     if scope:
         html = _LOCAL_TARGET.sub(lambda m: f'{m.group(1)}{scope}-{m.group(2)}"', html)
     return mark_safe(_site_link().sub(anchor, html))  # noqa: S308
+
+
+_HEADING_TAG = re.compile(r"<(/?)h([1-5])\b")
+
+
+@register.filter
+def within_page(rendered_html, scope):
+    """A document shown inside a longer page (the whole guide on one page): its heading anchors
+    get `scope` in front, since "Vanlige fallgruver" recurs across the guide, and its headings
+    go one level down, under the page's own. Works on portal.markdown's sanitised output and
+    only renames heading tags and attribute values, so the result is as safe as the input."""
+    html = conditional_escape(rendered_html)
+    html = _LOCAL_TARGET.sub(lambda m: f'{m.group(1)}{scope}-{m.group(2)}"', html)
+    html = _HEADING_TAG.sub(lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}", html)
+    return mark_safe(html)  # noqa: S308
+
+
+def _links(rows) -> str:
+    """A list of links for a summary list's value, every label escaped by format_html."""
+    draft = gettext("Utkast")
+    return format_html(
+        '<ul class="link-list">{}</ul>',
+        format_html_join(
+            "",
+            '<li><a href="{}">{}</a>{}</li>',
+            (
+                (
+                    url,
+                    label,
+                    format_html(' <span class="ds-tag" data-color="warning">{}</span>', draft)
+                    if is_draft
+                    else "",
+                )
+                for label, url, is_draft in rows
+            ),
+        ),
+    )
+
+
+@register.inclusion_tag("includes/summary_list.html")
+def example_summary(example):
+    """ "Om eksempelet" as a summary list: its steps, themes and sources, each a link."""
+    list_url = reverse("portal:example_list")
+    items = [
+        (
+            gettext("Steg"),
+            _links(
+                (
+                    gettext("Steg %(number)s: %(name)s")
+                    % {"number": step.order, "name": step.name},
+                    step.get_absolute_url(),
+                    step.status == "draft",
+                )
+                for step in example.steps.all()
+            ),
+        ),
+        (
+            gettext("Tema"),
+            _links(
+                (
+                    gettext("%(theme)s (flere eksempler)") % {"theme": theme.name},
+                    f"{list_url}?tema={theme.slug}",
+                    False,
+                )
+                for theme in example.themes.all()
+            ),
+        ),
+    ]
+    sources = list(example.sources.all())
+    if sources:
+        items.append(
+            (
+                gettext("Kilder"),
+                _links(
+                    (
+                        f"{source.title} ({source.year})" if source.year else source.title,
+                        source.get_absolute_url(),
+                        source.status == "draft",
+                    )
+                    for source in sources
+                ),
+            )
+        )
+    return {"items": items}
 
 
 def _is_reader(request) -> bool:

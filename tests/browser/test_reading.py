@@ -169,7 +169,7 @@ def test_reading_filtering_and_searching_work_without_javascript(server, browser
     first_entry.click()
     assert page.url.endswith(anchor)
     assert page.locator(f"[id='{anchor[1:]}']").is_visible()
-    assert page.locator("text=Gi innspill til denne delen").count() >= 5
+    assert page.locator(".page-feedback").count() == 1
 
     page.goto(server + "/eksempler/")
     all_examples = page.locator(".card-grid > li").count()
@@ -178,6 +178,7 @@ def test_reading_filtering_and_searching_work_without_javascript(server, browser
     assert re.search(r"/eksempler/\?steg=analyse&tema=$", page.url)
     assert 0 < page.locator(".card-grid > li").count() < all_examples
 
+    page.get_by_text("Meny", exact=True).click()  # on a phone the search is in the menu
     page.fill("#sok-topp", "strategier")
     page.press("#sok-topp", "Enter")
     page.wait_for_url("**/sok/?q=strategier")
