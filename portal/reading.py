@@ -64,9 +64,12 @@ SEARCHES = Shelf(256)
 
 def _token(request) -> str:
     # Read once per request (a round trip to Redis with several machines), before any row.
+    # With the number of round boundaries passed, as the page cache does: what depends on whether
+    # a round is open changes when one opens or closes, without a publish.
     token = getattr(request, "_reading_version", None)
     if token is None:
-        token = request._reading_version = content_version.current().token
+        version = content_version.current()
+        token = request._reading_version = f"{version.token}:{version.clock_epoch()}"
     return token
 
 

@@ -94,6 +94,7 @@ class FeedbackFormProperties(TestCase):
                 organisation=kind["line"],
                 nettsted=kind["trap"],
                 token=kind["token"],
+                vedlegg=st.just([]),  # letters have their own tests (tests/test_attachments.py)
                 **{f"svar_{question.pk}": kind["answer"] for question in questions},
             )
         )

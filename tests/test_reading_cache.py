@@ -106,10 +106,10 @@ def test_a_page_that_is_not_there_is_never_remembered(client, imported):
 
 
 def test_each_written_form_keeps_its_own_page(client, imported):
-    assert "Gi innspill til denne delen" in client.get(CHAPTER).text
+    assert "Gi innspill til denne siden" in client.get(CHAPTER).text
     nynorsk = client.get("/nn" + CHAPTER).text
-    assert "Gi innspel til denne delen" in nynorsk and "Gi innspill til denne delen" not in nynorsk
-    assert "Gi innspill til denne delen" in client.get(CHAPTER).text
+    assert "Gi innspel til denne sida" in nynorsk and "Gi innspill til denne siden" not in nynorsk
+    assert "Gi innspill til denne siden" in client.get(CHAPTER).text
 
 
 def test_each_filter_of_the_example_list_keeps_its_own_page(client, imported):

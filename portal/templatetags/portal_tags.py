@@ -111,7 +111,15 @@ def page_feedback(context):
     url_name = match.url_name if match and match.app_name == "portal" else None
     if url_name not in PAGE_FEEDBACK_VIEWS:
         return {"shown": False}
-    round_open = Consultation.objects.open_now().exists()
+
+    def is_open() -> bool:
+        return Consultation.objects.open_now().exists()
+
+    round_open = (
+        reading.remembered(request, "round-open", build=is_open)
+        if _is_reader(request)
+        else is_open()
+    )
     found = {"shown": True, "round_open": round_open, "path": request.path}
     page = context.get(PAGE_FEEDBACK_VIEWS[url_name] or "", None)
     found["form_url"] = reverse("portal:feedback_index")
