@@ -4,11 +4,15 @@ header and its menu button, the ways in on the home page, tags inside their card
 feedback block per page, with and without JavaScript, checked by axe-core where state changes."""
 
 import datetime as dt
+import os
+from pathlib import Path
 
 import pytest
+from django.test import override_settings
 from django.utils import timezone
 
 from portal.models import Consultation, PageRating
+from portal.publishing import version
 from tests.browser.test_reading import (  # noqa: F401 (fixtures)
     WCAG_21_AA,
     WIDTHS,
@@ -33,11 +37,19 @@ def axe_violations(page) -> list[str]:
     ]
 
 
+ROOT = Path(__file__).resolve().parents[2]
+
+
 def close_the_round():
     Consultation.objects.update(
         opens_at=timezone.now() - dt.timedelta(days=30),
         closes_at=timezone.now() - dt.timedelta(days=1),
     )
+    # As a publisher's change does: a new content version, written where the test server reads
+    # it (the settings' own file; each test's settings point to a file of its own).
+    server_file = os.environ.get("CONTENT_VERSION_FILE", str(ROOT / ".local" / "content-version"))
+    with override_settings(CONTENT_VERSION_FILE=Path(server_file)):
+        version.write_new()
 
 
 def test_on_a_phone_the_header_is_short_and_the_menu_opens_without_javascript(server, browser):
