@@ -2,47 +2,21 @@
 width, in bokmål and nynorsk, without sideways scrolling; and the print layout. Served by
 gunicorn in production mode, as in test_reading.py."""
 
+# ruff: noqa: F811  (the fixtures are test_reading's, imported by name)
 import pytest
-from django.conf import settings
-from django.db import connection
 
-from portal.content import import_content
-from tests.browser.test_reading import CHROMIUM_ARGS, WCAG_21_AA, WIDTHS, open_page
-from tests.servers import gunicorn
+from tests.browser.test_reading import (  # noqa: F401 (fixtures)
+    WCAG_21_AA,
+    WIDTHS,
+    browser,
+    guide,
+    open_page,
+    server,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.server, pytest.mark.django_db(transaction=True)]
 
 PAGES = ["/steg/prioriteringer/vurderingsskjema/", "/nn/steg/monitorering/vurderingsskjema/"]
-
-
-@pytest.fixture(scope="module")
-def server(django_db_setup):
-    assert connection.settings_dict["NAME"].startswith("test_"), "only ever the test database"
-    with gunicorn(workers=1, PAGE_CACHE_ENABLED="0") as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    import os
-
-    from playwright.sync_api import sync_playwright
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(
-                executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-            )
-            yield chromium
-            chromium.close()
-    finally:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-
-
-@pytest.fixture(autouse=True)
-def guide(transactional_db, browser):
-    import_content(settings.CONTENT_DIR)
 
 
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
